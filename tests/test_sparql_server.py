@@ -11,7 +11,7 @@ from conftest import REPO, shared_dir
 from grok_finetune.core import ConfigError, read_jsonl
 from grok_finetune.kg import (DEFAULT_RELATION_QUERY, EmbeddedStore, HttpEndpoint, KGConfig, KGEndpointError, Relation,
                               SparqlClient, augment_records, discover_relations, fill_query, keeps_token_boundaries,
-                              load_lexicon, split_token_ids, _encode)
+                              load_lexicon, sparql_literal, split_token_ids, _encode)
 
 SAMPLE_KG = REPO/'data'/'sample'/'kg.ttl'
 MED = 'http://example.org/medkg/'
@@ -109,6 +109,10 @@ def test_sample_kg_over_http_matches_embedded(sample_server):
     relations = discover_relations(client)
     assert len(relations) == 17 and {r.name for r in relations} >= {'commonDrug', 'creator', 'enactedBy'}
     assert load_lexicon(client, relations, 'en')['aspirin'] == ('adverseReaction', 'drugClass', 'indication')
+    many = ' '.join(sparql_literal(f'label{i}', 'zh') for i in range(300))
+    long_query = f'SELECT ?s WHERE {{ VALUES ?l {{ {many} "高血压"@zh }} ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}'
+    assert len(long_query) > 4000  # sent with POST
+    assert HttpEndpoint(sample_server.url).select(long_query) == [{'s': 'http://example.org/grok-kg/Hypertension'}]
 
 def test_hostile_labels_stay_one_literal_over_http(sample_server):
     endpoint = HttpEndpoint(sample_server.url)
@@ -237,14 +241,16 @@ def test_rate_limit_spaces_requests(fake_server):
 # ---------------------------------------------------------------- token boundaries with real tokenizers
 
 def _check_invariant(tok, before: dict, after: dict):
+    "The full-text tokens of the augmented field = prefix + injection + suffix tokens, and prefix + suffix = the original's tokens."
     inj = after['kg_injection']
     path = inj['field'].split('.')
     get = lambda r: r[path[0]] if len(path) == 1 else r[path[0]][int(path[1])][path[2]]
     original, augmented, pos, piece = get(before), get(after), inj['offset'], inj['text']
-    assert augmented == original[:pos] + piece + original[pos:]
+    assert augmented == original[:pos] + piece + original[pos:] and pos <= max(1, len(original) // 3)
     ids_a, off_a = _encode(tok, augmented)
-    prefix, injection, suffix = split_token_ids(ids_a, off_a, [pos, pos + len(piece)])
-    assert ids_a == prefix + injection + suffix and injection
+    # trailing spaces of the injection may begin the first suffix token (SentencePiece attaches a space to the next word)
+    prefix, injection, suffix = split_token_ids(ids_a, off_a, [pos, pos + len(piece.rstrip())])
+    assert tok(augmented, add_special_tokens=False)['input_ids'] == prefix + injection + suffix and injection
     assert prefix + suffix == tok(original, add_special_tokens=False)['input_ids']
 
 @pytest.mark.parametrize('which', ['offline', 'grok'])

@@ -37,6 +37,8 @@ test: install
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; rc=0; fi; exit $$rc
 
 test-browser: install
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	$(PIP) install playwright
 	$(PY) tests/browser_check.py
 
 bench: install

@@ -9,7 +9,7 @@ __all__ = ['GROK_TARGET_MODULES', 'MODEL_INPUTS', 'TrainConfig', 'load_domain_ma
            'load_adapters', 'merge_adapter', 'eval_batches', 'evaluate_loss', 'TrainResult', 'train_lora',
            'sample_sft_examples']
 
-# %% ../nbs/08_lora.ipynb #6d689e0f
+# %% ../nbs/08_lora.ipynb #4ebf5126
 import json, math, os, random, re, shutil, time, weakref
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from accelerate import Accelerator
 from accelerate.state import AcceleratorState
-from accelerate.utils import DistributedDataParallelKwargs, ProjectConfiguration
+from accelerate.utils import DistributedDataParallelKwargs, DistributedType, ProjectConfiguration
 from peft import LoraConfig, PeftModel, get_peft_model
 from safetensors.torch import load_file, save_file
 from transformers import get_cosine_schedule_with_warmup
@@ -32,7 +32,7 @@ from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import collate_examples, pack_examples, read_records, tokenize_records
 from .tokenizer import offline_tokenizer
 
-# %% ../nbs/08_lora.ipynb #dd6325b5
+# %% ../nbs/08_lora.ipynb #b6f56635
 GROK_TARGET_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'linear', 'linear_v', 'linear_1']
 
 @dataclass
@@ -72,12 +72,12 @@ class TrainConfig:
         if not self.target_modules and not self.target_parameters:
             raise ValueError('set target_modules or target_parameters: LoRA needs something to adapt')
 
-# %% ../nbs/08_lora.ipynb #c24a78e7
+# %% ../nbs/08_lora.ipynb #28e7c5f4
 def load_domain_map(path=None) -> dict:
     "`{domain: domain_id}` from `path` (default: the sample `domain_map.json`), validated by `DomainMap`."
     return dict(sorted(DomainMap.load(Path(path) if path else sample_dir()/'domain_map.json').ids.items(), key=lambda kv: kv[1]))
 
-# %% ../nbs/08_lora.ipynb #10970c99
+# %% ../nbs/08_lora.ipynb #80bc3173
 def lora_config(cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> LoraConfig:
     "The peft `LoraConfig` for the adapter settings of `cfg` (`task_type` None for a plain `nn.Module`)."
     return LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, bias='none', task_type=task_type,
@@ -107,7 +107,7 @@ def add_domain_adapters(model, domains, cfg: TrainConfig, task_type: Optional[st
     pm.train()
     return activate_adapter(pm, names[0])
 
-# %% ../nbs/08_lora.ipynb #46244362
+# %% ../nbs/08_lora.ipynb #23ad88e2
 def adapter_names_for(domain_ids, id_to_adapter: dict) -> list:
     "The adapter name of each row, from its `domain_ids` and the `id_to_adapter` table."
     ids = domain_ids.tolist() if torch.is_tensor(domain_ids) else list(domain_ids)
@@ -127,7 +127,7 @@ def _removing_new_hooks(model):
                 del m._forward_pre_hooks[k]
                 m._forward_pre_hooks_with_kwargs.pop(k, None)
 
-# %% ../nbs/08_lora.ipynb #15e4df09
+# %% ../nbs/08_lora.ipynb #59d80a6d
 def _rows(inputs: dict, idx: torch.Tensor, n: int) -> dict:
     return {k: v[idx] if torch.is_tensor(v) and v.dim() > 0 and v.shape[0] == n else v for k, v in inputs.items()}
 
@@ -158,7 +158,7 @@ def routed_forward(model, inputs: dict, adapter_names: Sequence[str]) -> tuple:
             _NO_MIXED.add(pm)
     return forward_per_domain(model, inputs, adapter_names), 'per_domain'
 
-# %% ../nbs/08_lora.ipynb #b5fd477e
+# %% ../nbs/08_lora.ipynb #28f0893f
 def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epoch: int = 0) -> list:
     "One epoch of batches (lists of indices into `examples`), each of `batch_size` examples of one domain, in seeded order."
     rng, by_domain = random.Random(f'{seed}-{epoch}'), defaultdict(list)
@@ -171,7 +171,7 @@ def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epo
     rng.shuffle(batches)
     return batches
 
-# %% ../nbs/08_lora.ipynb #ffadb228
+# %% ../nbs/08_lora.ipynb #746f6099
 def _truncated(example: dict, max_length: Optional[int]) -> dict:
     ids = list(example['input_ids'])[:max_length]
     labels = list(example['labels'])[:max_length] if example.get('labels') is not None else list(ids)
@@ -196,7 +196,7 @@ def model_inputs(batch: dict) -> dict:
     "The keys of `batch` a causal LM's forward takes (`input_ids`, `attention_mask`, `position_ids`)."
     return {k: batch[k] for k in MODEL_INPUTS if k in batch}
 
-# %% ../nbs/08_lora.ipynb #98667c9e
+# %% ../nbs/08_lora.ipynb #a2a18851
 def token_loss_sum(logits: torch.Tensor, labels: torch.Tensor) -> tuple:
     "Summed next-token cross-entropy of `logits` against `labels` (-100 ignored) and the number of scored tokens."
     targets = labels[:, 1:]
@@ -210,7 +210,7 @@ def scored_tokens(example: dict, max_length: Optional[int] = None) -> int:
     y = list(example['input_ids'] if y is None else y)[:max_length]
     return sum(1 for t in y[1:] if t != -100)
 
-# %% ../nbs/08_lora.ipynb #886ce9b7
+# %% ../nbs/08_lora.ipynb #6362338c
 def save_adapters(model, out_dir, names: Optional[Sequence[str]] = None) -> Path:
     "Save adapters `names` (default: all) of `model` as safetensors under `out_dir/<name>/`."
     pm, out_dir = _peft(model), Path(out_dir)
@@ -232,7 +232,7 @@ def merge_adapter(model, name: str):
     activate_adapter(pm, name)
     return pm.merge_and_unload(adapter_names=[name])
 
-# %% ../nbs/08_lora.ipynb #9a110b5f
+# %% ../nbs/08_lora.ipynb #a88f0ecf
 class _Position:
     "The step reached and tokens seen; saved in every checkpoint (the step fixes the data position)."
     def __init__(self): self.step, self.tokens = 0, 0
@@ -268,7 +268,7 @@ class _BatchPlan:
     def scored_in(self, batch) -> int: return sum(self.scored[i] for i in batch)
     def tokens_in(self, batch) -> int: return sum(self.lengths[i] for i in batch)
 
-# %% ../nbs/08_lora.ipynb #f4c654e1
+# %% ../nbs/08_lora.ipynb #0f91475f
 def _as_examples(data, name: str) -> list:
     if data is None: return []
     examples = data.to_list() if hasattr(data, 'to_list') else list(data)
@@ -288,8 +288,19 @@ def _make_accelerator(cfg: TrainConfig, out: Path) -> Accelerator:
 def _checkpoint_dirs(out: Path) -> list:
     return sorted((out/'checkpoints').glob('step_*[0-9]'), key=lambda p: int(p.name.split('_')[1]))
 
+_SHARDED = (DistributedType.FSDP, DistributedType.DEEPSPEED)
+
+def _save_final_adapters(acc: Accelerator, model, peft_model, out: Path) -> Optional[Path]:
+    "Adapters to `out` from the main process; sharded models (FSDP, ZeRO-3) are gathered first (all processes)."
+    state = acc.get_state_dict(model) if acc.distributed_type in _SHARDED else None
+    if not acc.is_main_process: return None
+    peft_model.save_pretrained(str(out), selected_adapters=list(peft_model.peft_config), safe_serialization=True,
+                               **({'state_dict': state} if state is not None else {}))
+    return out
+
 def _adapter_hooks(acc: Accelerator):
-    "Checkpoint only the adapters, not the frozen base weights (hundreds of GB for Grok-1)."
+    "Checkpoint only the adapters, not the frozen base weights (hundreds of GB for Grok-1); FSDP/ZeRO-3 save their shards."
+    if acc.distributed_type in _SHARDED: return
     def save(models, weights, out_dir):
         if acc.is_main_process: save_adapters(models[0], Path(out_dir)/'adapters')
         weights.clear()
@@ -311,7 +322,7 @@ def _save_checkpoint(acc: Accelerator, out: Path, step: int, keep: int):
         for old in _checkpoint_dirs(out)[:-keep]: shutil.rmtree(old)
     acc.wait_for_everyone()
 
-# %% ../nbs/08_lora.ipynb #e2257e2a
+# %% ../nbs/08_lora.ipynb #1937eb5d
 class _RunLog:
     "JSONL + TensorBoard logging on the main process; a resumed run keeps the lines up to its step."
     def __init__(self, acc: Accelerator, out: Path, start: int):
@@ -332,7 +343,7 @@ class _RunLog:
         if scalars and self.acc.trackers: self.acc.log(scalars, step=step)
         return rec
 
-# %% ../nbs/08_lora.ipynb #aae46fba
+# %% ../nbs/08_lora.ipynb #56ed18ca
 def eval_batches(examples: Sequence[dict], batch_size: int, pad_id: int = 0, max_length: Optional[int] = None) -> list:
     "Every example of `examples` in padded batches of one domain each, in a fixed order."
     by_domain = defaultdict(list)
@@ -354,7 +365,7 @@ def evaluate_loss(model, batches: Sequence[dict], id_to_adapter: dict) -> dict:
     total = sum(s for s, _ in sums.values()) / max(1, sum(n for _, n in sums.values()))
     return {'val_loss': total, **{f'val_loss/{d}': s / max(n, 1) for d, (s, n) in sorted(sums.items())}}
 
-# %% ../nbs/08_lora.ipynb #a170abe1
+# %% ../nbs/08_lora.ipynb #5d036f15
 @dataclass
 class TrainResult:
     "What `train_lora` returns: the trained peft `model`, the `step` reached, the last logged `loss` and more."
@@ -379,7 +390,7 @@ def _stop_everywhere(acc: Accelerator, stop: bool) -> bool:
     if acc.num_processes == 1: return stop
     return bool(acc.reduce(torch.tensor([float(stop)], device=acc.device), 'sum').item() > 0)
 
-# %% ../nbs/08_lora.ipynb #c94bbd12
+# %% ../nbs/08_lora.ipynb #568ef144
 def train_lora(model,                                  # a causal LM, or a peft model that already has the domain adapters
                data,                                   # tokenized examples: `input_ids`, `domain_id`, optional `labels` (list or `datasets.Dataset`)
                cfg: TrainConfig | dict | None = None,  # a `TrainConfig` or a dict of its fields
@@ -463,7 +474,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     if val_batches and not (cfg.eval_every and state.step % cfg.eval_every == 0 and state.step > start):
         state.metrics.update(log(evaluate_loss(peft_model, val_batches, id_to_adapter), state.step))
     _run_callbacks(callbacks, 'on_train_end', state, log, state.step, cfg)
-    adapter_dir = save_adapters(peft_model, out/'adapters') if acc.is_main_process else None
+    adapter_dir = _save_final_adapters(acc, model, peft_model, out/'adapters')
     if acc.is_main_process:
         write_json({'step': state.step, 'loss': last_loss, 'stop_reason': state.stop_reason, 'resumed_from': start,
                     'metrics': {k: v for k, v in state.metrics.items() if isinstance(v, (int, float, str))},
@@ -475,7 +486,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     acc.free_memory()  # drop the DDP/FSDP wrappers; the process group stays up for the caller
     return TrainResult(peft_model, state.step, last_loss, log.history, out, adapter_dir, state.stop_reason, tokens_per_s, start)
 
-# %% ../nbs/08_lora.ipynb #2cf0d4a0
+# %% ../nbs/08_lora.ipynb #3438700f
 def sample_sft_examples(tokenizer=None,          # default: the offline tokenizer (notebook 01)
                         max_length: int = 256,   # cap per example, domain token included
                         ) -> list:

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['load_examples', 'build_model', 'load_train_config', 'lora_state', 'torchrun_command', 'train_cli']
 
-# %% ../nbs/09_distributed.ipynb #299ca4db
+# %% ../nbs/09_distributed.ipynb #2b209154
 import json, os, subprocess, sys
 from pathlib import Path
 from typing import Optional
@@ -16,10 +16,11 @@ from fastcore.script import call_parse
 from safetensors.torch import save_file
 from transformers import AutoModelForCausalLM
 
+import grok_finetune.model  # registers the grok1 config and model with the transformers Auto classes
 from .core import ConfigError, DataError, config_from_dict, get_logger, load_dataset_dir, read_jsonl, repo_root
 from .lora import TrainConfig, train_lora
 
-# %% ../nbs/09_distributed.ipynb #12734677
+# %% ../nbs/09_distributed.ipynb #3e42ab85
 def load_examples(path) -> list:
     "Tokenized examples from `path`: a `.jsonl` file or an arrow dataset folder with `input_ids` and `domain_id`."
     path = Path(path)
@@ -35,17 +36,14 @@ def build_model(spec: str = 'tiny',        # 'tiny' (cached tiny Grok), 'tiny-ra
                 seed: int = 0,             # init seed of 'tiny-random'
                 dtype: Optional[str] = None):  # e.g. 'bfloat16' for a checkpoint folder
     "The base model named by `spec`."
-    if spec == 'tiny':
-        from grok_finetune.model import load_pretrained_tiny
-        return load_pretrained_tiny()
+    if spec == 'tiny': return grok_finetune.model.load_pretrained_tiny()
     if spec == 'tiny-random':
-        from grok_finetune.model import GrokForCausalLM, tiny_grok_config
         torch.manual_seed(seed)
-        return GrokForCausalLM(tiny_grok_config(vocab_size=vocab_size))
+        return grok_finetune.model.GrokForCausalLM(grok_finetune.model.tiny_grok_config(vocab_size=vocab_size))
     if not Path(spec).is_dir(): raise ConfigError(f'model {spec!r}: not "tiny", "tiny-random" or a local checkpoint folder')
     return AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, dtype=getattr(torch, dtype) if dtype else None)
 
-# %% ../nbs/09_distributed.ipynb #f0dd918c
+# %% ../nbs/09_distributed.ipynb #4b3a03df
 def load_train_config(path=None, **overrides) -> TrainConfig:
     "A `TrainConfig` from YAML `path` (its fields, or a `train:` section) with non-empty `overrides` applied."
     data = {}
@@ -57,7 +55,7 @@ def load_train_config(path=None, **overrides) -> TrainConfig:
     data.update({k: v for k, v in overrides.items() if v not in (None, '', 0)})
     return config_from_dict(TrainConfig, data, str(path or '<command line>'))
 
-# %% ../nbs/09_distributed.ipynb #34961bb8
+# %% ../nbs/09_distributed.ipynb #2ff27570
 def lora_state(model) -> dict:
     "The LoRA tensors of `model` by parameter name (a copy on CPU)."
     return {n: p.detach().cpu().clone().contiguous() for n, p in model.named_parameters() if 'lora_' in n}
@@ -67,7 +65,7 @@ def torchrun_command(args: list, nproc: int = 2, port: int = 29500) -> list:
     return [sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={nproc}', f'--master_port={port}',
             '--master_addr=127.0.0.1', '-m', 'grok_finetune.distributed', *args]
 
-# %% ../nbs/09_distributed.ipynb #d866d5a2
+# %% ../nbs/09_distributed.ipynb #fa908a9c
 @call_parse
 def train_cli(config: str = '',          # YAML with TrainConfig fields (or a `train:` section)
               model: str = 'tiny',       # 'tiny', 'tiny-random' or a local checkpoint folder

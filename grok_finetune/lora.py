@@ -9,13 +9,13 @@ __all__ = ['GROK_TARGET_MODULES', 'MODEL_INPUTS', 'TrainConfig', 'load_domain_ma
            'load_adapters', 'merge_adapter', 'eval_batches', 'evaluate_loss', 'TrainResult', 'train_lora',
            'sample_sft_examples']
 
-# %% ../nbs/08_lora.ipynb #4ebf5126
-import json, math, os, random, re, shutil, time, weakref
+# %% ../nbs/08_lora.ipynb #0f430a71
+import json, os, random, shutil, time, weakref
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -23,16 +23,17 @@ from accelerate import Accelerator
 from accelerate.state import AcceleratorState
 from accelerate.utils import DistributedDataParallelKwargs, DistributedType, ProjectConfiguration
 from peft import LoraConfig, PeftModel, get_peft_model
-from safetensors.torch import load_file, save_file
+from peft.tuners.tuners_utils import BaseTunerLayer
+from peft.utils.other import AuxiliaryTrainingWrapper
 from transformers import get_cosine_schedule_with_warmup
 
-from .core import (Callback, ConfigError, TrainState, config_from_dict, config_to_dict, get_logger,
+from .core import (Callback, ConfigError, TrainState, config_from_dict, config_to_dict,
                                 progress, sample_dir, set_seed, write_json)
 from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import collate_examples, pack_examples, read_records, tokenize_records
 from .tokenizer import offline_tokenizer
 
-# %% ../nbs/08_lora.ipynb #b6f56635
+# %% ../nbs/08_lora.ipynb #66ca5f5b
 GROK_TARGET_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'linear', 'linear_v', 'linear_1']
 
 @dataclass
@@ -52,7 +53,7 @@ class TrainConfig:
     batch_size: int = 8                          # rows per process per micro-batch (one example per row, or a packed row)
     grad_accum: int = 1                          # micro-batches per optimiser step
     max_grad_norm: float = 1.0                   # gradient clipping (0 turns it off)
-    mixed_precision: Literal['no', 'bf16'] = 'no'  # 'no' trains in fp32; 'bf16' autocasts the forward pass
+    mixed_precision: Literal['no', 'bf16'] = 'no'  # 'no': fp32; 'bf16': frozen base weights in bf16, adapters + optimiser fp32
     packing: bool = False                        # pack several examples of a domain into one row of `max_length`
     max_length: int = 512                        # longest row
     pad_id: int = 0                              # padding token id ([PAD] is 0 in Grok's vocabulary)
@@ -72,12 +73,12 @@ class TrainConfig:
         if not self.target_modules and not self.target_parameters:
             raise ValueError('set target_modules or target_parameters: LoRA needs something to adapt')
 
-# %% ../nbs/08_lora.ipynb #28e7c5f4
+# %% ../nbs/08_lora.ipynb #f89aaa8b
 def load_domain_map(path=None) -> dict:
     "`{domain: domain_id}` from `path` (default: the sample `domain_map.json`), validated by `DomainMap`."
     return dict(sorted(DomainMap.load(Path(path) if path else sample_dir()/'domain_map.json').ids.items(), key=lambda kv: kv[1]))
 
-# %% ../nbs/08_lora.ipynb #80bc3173
+# %% ../nbs/08_lora.ipynb #a683389d
 def lora_config(cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> LoraConfig:
     "The peft `LoraConfig` for the adapter settings of `cfg` (`task_type` None for a plain `nn.Module`)."
     return LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, bias='none', task_type=task_type,
@@ -88,14 +89,26 @@ def _peft(model) -> PeftModel:
     if not isinstance(model, PeftModel): raise TypeError(f'expected a peft model with domain adapters, got {type(model).__name__}')
     return model
 
+_ADAPTER_PARTS = weakref.WeakKeyDictionary()  # peft model -> (adapter names, adapter layers, adapter parameters)
+
+def _adapter_parts(pm: PeftModel) -> tuple:
+    names = tuple(pm.peft_config)
+    hit = _ADAPTER_PARTS.get(pm)
+    if hit is None or hit[0] != names:
+        layers = [m for m in pm.modules() if isinstance(m, (BaseTunerLayer, AuxiliaryTrainingWrapper))]
+        params = [p for n, p in pm.named_parameters() if set(n.split('.')) & set(names)]
+        hit = _ADAPTER_PARTS[pm] = (names, layers, params)
+    return hit[1], hit[2]
+
 def activate_adapter(model, name: str):
     "Route the next forward passes of `model` through adapter `name`, keeping every adapter trainable."
     pm = _peft(model)
     if name not in pm.peft_config: raise KeyError(f'no adapter {name!r}; adapters: {sorted(pm.peft_config)}')
-    pm.base_model.set_adapter(name)
+    layers, params = _adapter_parts(pm)
+    for layer in layers: layer.set_adapter(name)
+    pm.active_adapter = pm.base_model.active_adapter = name
     if pm.training:
-        for n, p in pm.named_parameters():
-            if 'lora_' in n: p.requires_grad_(True)
+        for p in params: p.requires_grad_(True)
     return model
 
 def add_domain_adapters(model, domains, cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> PeftModel:
@@ -107,7 +120,7 @@ def add_domain_adapters(model, domains, cfg: TrainConfig, task_type: Optional[st
     pm.train()
     return activate_adapter(pm, names[0])
 
-# %% ../nbs/08_lora.ipynb #23ad88e2
+# %% ../nbs/08_lora.ipynb #b7d98012
 def adapter_names_for(domain_ids, id_to_adapter: dict) -> list:
     "The adapter name of each row, from its `domain_ids` and the `id_to_adapter` table."
     ids = domain_ids.tolist() if torch.is_tensor(domain_ids) else list(domain_ids)
@@ -127,7 +140,7 @@ def _removing_new_hooks(model):
                 del m._forward_pre_hooks[k]
                 m._forward_pre_hooks_with_kwargs.pop(k, None)
 
-# %% ../nbs/08_lora.ipynb #59d80a6d
+# %% ../nbs/08_lora.ipynb #868b4656
 def _rows(inputs: dict, idx: torch.Tensor, n: int) -> dict:
     return {k: v[idx] if torch.is_tensor(v) and v.dim() > 0 and v.shape[0] == n else v for k, v in inputs.items()}
 
@@ -158,7 +171,7 @@ def routed_forward(model, inputs: dict, adapter_names: Sequence[str]) -> tuple:
             _NO_MIXED.add(pm)
     return forward_per_domain(model, inputs, adapter_names), 'per_domain'
 
-# %% ../nbs/08_lora.ipynb #28f0893f
+# %% ../nbs/08_lora.ipynb #33d5d249
 def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epoch: int = 0) -> list:
     "One epoch of batches (lists of indices into `examples`), each of `batch_size` examples of one domain, in seeded order."
     rng, by_domain = random.Random(f'{seed}-{epoch}'), defaultdict(list)
@@ -171,7 +184,7 @@ def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epo
     rng.shuffle(batches)
     return batches
 
-# %% ../nbs/08_lora.ipynb #746f6099
+# %% ../nbs/08_lora.ipynb #ccd4eada
 def _truncated(example: dict, max_length: Optional[int]) -> dict:
     ids = list(example['input_ids'])[:max_length]
     labels = list(example['labels'])[:max_length] if example.get('labels') is not None else list(ids)
@@ -196,7 +209,7 @@ def model_inputs(batch: dict) -> dict:
     "The keys of `batch` a causal LM's forward takes (`input_ids`, `attention_mask`, `position_ids`)."
     return {k: batch[k] for k in MODEL_INPUTS if k in batch}
 
-# %% ../nbs/08_lora.ipynb #a2a18851
+# %% ../nbs/08_lora.ipynb #af27bfa8
 def token_loss_sum(logits: torch.Tensor, labels: torch.Tensor) -> tuple:
     "Summed next-token cross-entropy of `logits` against `labels` (-100 ignored) and the number of scored tokens."
     targets = labels[:, 1:]
@@ -210,7 +223,7 @@ def scored_tokens(example: dict, max_length: Optional[int] = None) -> int:
     y = list(example['input_ids'] if y is None else y)[:max_length]
     return sum(1 for t in y[1:] if t != -100)
 
-# %% ../nbs/08_lora.ipynb #6362338c
+# %% ../nbs/08_lora.ipynb #4d78e416
 def save_adapters(model, out_dir, names: Optional[Sequence[str]] = None) -> Path:
     "Save adapters `names` (default: all) of `model` as safetensors under `out_dir/<name>/`."
     pm, out_dir = _peft(model), Path(out_dir)
@@ -232,7 +245,7 @@ def merge_adapter(model, name: str):
     activate_adapter(pm, name)
     return pm.merge_and_unload(adapter_names=[name])
 
-# %% ../nbs/08_lora.ipynb #a88f0ecf
+# %% ../nbs/08_lora.ipynb #c953e064
 class _Position:
     "The step reached and tokens seen; saved in every checkpoint (the step fixes the data position)."
     def __init__(self): self.step, self.tokens = 0, 0
@@ -268,7 +281,7 @@ class _BatchPlan:
     def scored_in(self, batch) -> int: return sum(self.scored[i] for i in batch)
     def tokens_in(self, batch) -> int: return sum(self.lengths[i] for i in batch)
 
-# %% ../nbs/08_lora.ipynb #0f91475f
+# %% ../nbs/08_lora.ipynb #1eb810b2
 def _as_examples(data, name: str) -> list:
     if data is None: return []
     examples = data.to_list() if hasattr(data, 'to_list') else list(data)
@@ -279,11 +292,16 @@ def _as_examples(data, name: str) -> list:
 
 def _make_accelerator(cfg: TrainConfig, out: Path) -> Accelerator:
     AcceleratorState._reset_state()  # a notebook may train twice with different precision in one process
-    return Accelerator(mixed_precision=cfg.mixed_precision, step_scheduler_with_optimizer=False,
+    return Accelerator(mixed_precision='no', step_scheduler_with_optimizer=False,  # precision: see _frozen_to_bf16
                        cpu=not torch.cuda.is_available(),  # accelerate starts gloo for torchrun on CPU only when told
                        log_with='tensorboard' if cfg.tensorboard else None,
                        project_config=ProjectConfiguration(project_dir=str(out), logging_dir=str(out/'tensorboard')),
                        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
+
+def _frozen_to_bf16(model):
+    "Store the frozen floating-point weights of `model` in bfloat16; the (trainable) adapters stay fp32."
+    for p in model.parameters():
+        if not p.requires_grad and p.is_floating_point(): p.data = p.data.to(torch.bfloat16)
 
 def _checkpoint_dirs(out: Path) -> list:
     return sorted((out/'checkpoints').glob('step_*[0-9]'), key=lambda p: int(p.name.split('_')[1]))
@@ -322,7 +340,7 @@ def _save_checkpoint(acc: Accelerator, out: Path, step: int, keep: int):
         for old in _checkpoint_dirs(out)[:-keep]: shutil.rmtree(old)
     acc.wait_for_everyone()
 
-# %% ../nbs/08_lora.ipynb #1937eb5d
+# %% ../nbs/08_lora.ipynb #3499df9d
 class _RunLog:
     "JSONL + TensorBoard logging on the main process; a resumed run keeps the lines up to its step."
     def __init__(self, acc: Accelerator, out: Path, start: int):
@@ -343,7 +361,7 @@ class _RunLog:
         if scalars and self.acc.trackers: self.acc.log(scalars, step=step)
         return rec
 
-# %% ../nbs/08_lora.ipynb #56ed18ca
+# %% ../nbs/08_lora.ipynb #3ce8ff02
 def eval_batches(examples: Sequence[dict], batch_size: int, pad_id: int = 0, max_length: Optional[int] = None) -> list:
     "Every example of `examples` in padded batches of one domain each, in a fixed order."
     by_domain = defaultdict(list)
@@ -365,7 +383,7 @@ def evaluate_loss(model, batches: Sequence[dict], id_to_adapter: dict) -> dict:
     total = sum(s for s, _ in sums.values()) / max(1, sum(n for _, n in sums.values()))
     return {'val_loss': total, **{f'val_loss/{d}': s / max(n, 1) for d, (s, n) in sorted(sums.items())}}
 
-# %% ../nbs/08_lora.ipynb #5d036f15
+# %% ../nbs/08_lora.ipynb #f22d1797
 @dataclass
 class TrainResult:
     "What `train_lora` returns: the trained peft `model`, the `step` reached, the last logged `loss` and more."
@@ -390,7 +408,7 @@ def _stop_everywhere(acc: Accelerator, stop: bool) -> bool:
     if acc.num_processes == 1: return stop
     return bool(acc.reduce(torch.tensor([float(stop)], device=acc.device), 'sum').item() > 0)
 
-# %% ../nbs/08_lora.ipynb #568ef144
+# %% ../nbs/08_lora.ipynb #2e16171b
 def train_lora(model,                                  # a causal LM, or a peft model that already has the domain adapters
                data,                                   # tokenized examples: `input_ids`, `domain_id`, optional `labels` (list or `datasets.Dataset`)
                cfg: TrainConfig | dict | None = None,  # a `TrainConfig` or a dict of its fields
@@ -407,6 +425,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     if not isinstance(model, PeftModel):
         set_seed(cfg.seed)
         model = add_domain_adapters(model, domains, cfg)
+    if cfg.mixed_precision == 'bf16': _frozen_to_bf16(model)
     examples, val = _as_examples(data, 'data'), _as_examples(val_data, 'val_data')
     if cfg.packing: examples = pack_domain_examples(examples, cfg.max_length)
     plan = _BatchPlan(examples, cfg, acc.num_processes)
@@ -486,7 +505,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     acc.free_memory()  # drop the DDP/FSDP wrappers; the process group stays up for the caller
     return TrainResult(peft_model, state.step, last_loss, log.history, out, adapter_dir, state.stop_reason, tokens_per_s, start)
 
-# %% ../nbs/08_lora.ipynb #3438700f
+# %% ../nbs/08_lora.ipynb #7fc40062
 def sample_sft_examples(tokenizer=None,          # default: the offline tokenizer (notebook 01)
                         max_length: int = 256,   # cap per example, domain token included
                         ) -> list:

@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
-PYTEST_ARGS ?= -q -ra
+PYTEST_ARGS ?= -q -ra -n 2 --durations=20
 CONFIG ?= configs/demo_cpu.yaml
 
 .PHONY: install demo test test-fast test-browser bench sync readme export clean-nbs clean help

@@ -4,6 +4,7 @@ Each notebook runs in a fresh interpreter so that one notebook's imports and glo
 missing import in another, and so that a failing notebook fails a test named after it.
 """
 import subprocess, sys, textwrap
+from pathlib import Path
 import pytest
 from conftest import REPO, NBS, notebooks, settings
 
@@ -24,27 +25,31 @@ def test_notebook(nb):
     print(res.stdout[-3000:])
     assert res.returncode == 0, f'{nb.name} failed under nbdev test_nb:\n{res.stdout[-4000:]}\n{res.stderr[-8000:]}'
 
-def _git_status():
-    return subprocess.run(['git', 'status', '--porcelain', '--untracked-files=all', '--', 'grok_finetune', 'nbs'],
-                          cwd=REPO, capture_output=True, text=True).stdout
+def _tree(root, dirs) -> dict:
+    return {str(p.relative_to(root)): p.read_bytes() for d in dirs for p in sorted((root/d).rglob('*'))
+            if p.is_file() and '__pycache__' not in p.parts}
 
-def _snapshot(paths):
-    return {p: p.read_bytes() for d in paths for p in sorted((REPO/d).rglob('*')) if p.is_file() and '__pycache__' not in p.parts}
+def _run_in_copy(tool: str, tmp_path) -> tuple:
+    "Run nbdev `tool` on a copy of the project (the working tree is never touched); return (before, after) trees."
+    import shutil
+    for name in ('settings.ini', 'setup.py', 'pyproject.toml'):
+        if (REPO/name).exists(): shutil.copy(REPO/name, tmp_path/name)
+    for d in ('nbs', 'grok_finetune'): shutil.copytree(REPO/d, tmp_path/d, ignore=shutil.ignore_patterns('__pycache__', '_cache'))
+    before = _tree(tmp_path, ['nbs', 'grok_finetune'])
+    exe = Path(sys.executable).parent/tool
+    res = subprocess.run([str(exe)], cwd=tmp_path, capture_output=True, text=True)
+    assert res.returncode == 0, f'{tool} failed: {res.stderr[-3000:]}'
+    return before, _tree(tmp_path, ['nbs', 'grok_finetune'])
 
-def test_export_leaves_package_unchanged():
+def _changed(before, after) -> list:
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+def test_export_leaves_package_unchanged(tmp_path):
     "`nbdev_export` must not change `grok_finetune/`: the package is the notebooks' export, never hand-edited."
-    before = _snapshot(['grok_finetune'])
-    subprocess.run([str(REPO/'.venv'/'bin'/'nbdev_export') if (REPO/'.venv/bin/nbdev_export').exists() else 'nbdev_export'],
-                   cwd=REPO, check=True, capture_output=True)
-    after = _snapshot(['grok_finetune'])
-    changed = sorted(str(p.relative_to(REPO)) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    changed = _changed(*_run_in_copy('nbdev_export', tmp_path))
     assert not changed, f'nbdev_export changed {changed}: run `make sync` and commit the result'
 
-def test_clean_leaves_notebooks_unchanged():
+def test_clean_leaves_notebooks_unchanged(tmp_path):
     "`nbdev_clean` must not change `nbs/`: notebooks are committed without execution counts or metadata noise."
-    before = _snapshot(['nbs'])
-    exe = REPO/'.venv'/'bin'/'nbdev_clean'
-    subprocess.run([str(exe) if exe.exists() else 'nbdev_clean'], cwd=REPO, check=True, capture_output=True)
-    after = _snapshot(['nbs'])
-    changed = sorted(str(p.relative_to(REPO)) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    changed = _changed(*_run_in_copy('nbdev_clean', tmp_path))
     assert not changed, f'nbdev_clean changed {changed}: run `make sync` and commit the result'

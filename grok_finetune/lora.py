@@ -9,7 +9,7 @@ __all__ = ['GROK_TARGET_MODULES', 'MODEL_INPUTS', 'TrainConfig', 'load_domain_ma
            'load_adapters', 'merge_adapter', 'eval_batches', 'evaluate_loss', 'TrainResult', 'train_lora',
            'sample_sft_examples']
 
-# %% ../nbs/08_lora.ipynb #f49191ce
+# %% ../nbs/08_lora.ipynb #13913e3b
 import json, os, random, shutil, time, weakref
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
@@ -33,7 +33,7 @@ from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import collate_examples, pack_examples, read_records, tokenize_records
 from .tokenizer import offline_tokenizer
 
-# %% ../nbs/08_lora.ipynb #b364a61a
+# %% ../nbs/08_lora.ipynb #13689e11
 GROK_TARGET_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'linear', 'linear_v', 'linear_1']
 
 @dataclass
@@ -73,12 +73,12 @@ class TrainConfig:
         if not self.target_modules and not self.target_parameters:
             raise ValueError('set target_modules or target_parameters: LoRA needs something to adapt')
 
-# %% ../nbs/08_lora.ipynb #f0fe6f87
+# %% ../nbs/08_lora.ipynb #32de2f87
 def load_domain_map(path=None) -> dict:
     "`{domain: domain_id}` from `path` (default: the sample `domain_map.json`), validated by `DomainMap`."
     return dict(sorted(DomainMap.load(Path(path) if path else sample_dir()/'domain_map.json').ids.items(), key=lambda kv: kv[1]))
 
-# %% ../nbs/08_lora.ipynb #3bdf1f1d
+# %% ../nbs/08_lora.ipynb #1c54e2ed
 def lora_config(cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> LoraConfig:
     "The peft `LoraConfig` for the adapter settings of `cfg` (`task_type` None for a plain `nn.Module`)."
     return LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, bias='none', task_type=task_type,
@@ -120,7 +120,7 @@ def add_domain_adapters(model, domains, cfg: TrainConfig, task_type: Optional[st
     pm.train()
     return activate_adapter(pm, names[0])
 
-# %% ../nbs/08_lora.ipynb #b3c1296f
+# %% ../nbs/08_lora.ipynb #0d0ab6db
 def adapter_names_for(domain_ids, id_to_adapter: dict) -> list:
     "The adapter name of each row, from its `domain_ids` and the `id_to_adapter` table."
     ids = domain_ids.tolist() if torch.is_tensor(domain_ids) else list(domain_ids)
@@ -140,7 +140,7 @@ def _removing_new_hooks(model):
                 del m._forward_pre_hooks[k]
                 m._forward_pre_hooks_with_kwargs.pop(k, None)
 
-# %% ../nbs/08_lora.ipynb #c2c1f8d6
+# %% ../nbs/08_lora.ipynb #3d896972
 def _rows(inputs: dict, idx: torch.Tensor, n: int) -> dict:
     return {k: v[idx] if torch.is_tensor(v) and v.dim() > 0 and v.shape[0] == n else v for k, v in inputs.items()}
 
@@ -171,7 +171,7 @@ def routed_forward(model, inputs: dict, adapter_names: Sequence[str]) -> tuple:
             _NO_MIXED.add(pm)
     return forward_per_domain(model, inputs, adapter_names), 'per_domain'
 
-# %% ../nbs/08_lora.ipynb #60f5643e
+# %% ../nbs/08_lora.ipynb #79992474
 def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epoch: int = 0) -> list:
     "One epoch of batches (lists of indices into `examples`), each of `batch_size` examples of one domain, in seeded order."
     rng, by_domain = random.Random(f'{seed}-{epoch}'), defaultdict(list)
@@ -184,7 +184,7 @@ def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epo
     rng.shuffle(batches)
     return batches
 
-# %% ../nbs/08_lora.ipynb #6c10cc0d
+# %% ../nbs/08_lora.ipynb #9f18509f
 def _truncated(example: dict, max_length: Optional[int]) -> dict:
     ids = list(example['input_ids'])[:max_length]
     labels = list(example['labels'])[:max_length] if example.get('labels') is not None else list(ids)
@@ -209,7 +209,7 @@ def model_inputs(batch: dict) -> dict:
     "The keys of `batch` a causal LM's forward takes (`input_ids`, `attention_mask`, `position_ids`)."
     return {k: batch[k] for k in MODEL_INPUTS if k in batch}
 
-# %% ../nbs/08_lora.ipynb #b03c11d5
+# %% ../nbs/08_lora.ipynb #3db990b7
 def token_loss_sum(logits: torch.Tensor, labels: torch.Tensor) -> tuple:
     "Summed next-token cross-entropy of `logits` against `labels` (-100 ignored) and the number of scored tokens."
     targets = labels[:, 1:]
@@ -223,7 +223,7 @@ def scored_tokens(example: dict, max_length: Optional[int] = None) -> int:
     y = list(example['input_ids'] if y is None else y)[:max_length]
     return sum(1 for t in y[1:] if t != -100)
 
-# %% ../nbs/08_lora.ipynb #70788806
+# %% ../nbs/08_lora.ipynb #0011c76c
 def save_adapters(model, out_dir, names: Optional[Sequence[str]] = None) -> Path:
     "Save adapters `names` (default: all) of `model` as safetensors under `out_dir/<name>/`."
     pm, out_dir = _peft(model), Path(out_dir)
@@ -245,7 +245,7 @@ def merge_adapter(model, name: str):
     activate_adapter(pm, name)
     return pm.merge_and_unload(adapter_names=[name])
 
-# %% ../nbs/08_lora.ipynb #3b0a040d
+# %% ../nbs/08_lora.ipynb #44895fb9
 class _Position:
     "The step reached and tokens seen; saved in every checkpoint (the step fixes the data position)."
     def __init__(self): self.step, self.tokens = 0, 0
@@ -281,7 +281,7 @@ class _BatchPlan:
     def scored_in(self, batch) -> int: return sum(self.scored[i] for i in batch)
     def tokens_in(self, batch) -> int: return sum(self.lengths[i] for i in batch)
 
-# %% ../nbs/08_lora.ipynb #c6043cd2
+# %% ../nbs/08_lora.ipynb #c975eb81
 def _as_examples(data, name: str) -> list:
     if data is None: return []
     examples = data.to_list() if hasattr(data, 'to_list') else list(data)
@@ -340,7 +340,7 @@ def _save_checkpoint(acc: Accelerator, out: Path, step: int, keep: int):
         for old in _checkpoint_dirs(out)[:-keep]: shutil.rmtree(old)
     acc.wait_for_everyone()
 
-# %% ../nbs/08_lora.ipynb #3559915d
+# %% ../nbs/08_lora.ipynb #3cc9978d
 class _RunLog:
     "JSONL + TensorBoard logging on the main process; a resumed run keeps the lines up to its step."
     def __init__(self, acc: Accelerator, out: Path, start: int):
@@ -361,7 +361,7 @@ class _RunLog:
         if scalars and self.acc.trackers: self.acc.log(scalars, step=step)
         return rec
 
-# %% ../nbs/08_lora.ipynb #2981f0e6
+# %% ../nbs/08_lora.ipynb #0b82af08
 def eval_batches(examples: Sequence[dict], batch_size: int, pad_id: int = 0, max_length: Optional[int] = None) -> list:
     "Every example of `examples` in padded batches of one domain each, in a fixed order."
     by_domain = defaultdict(list)
@@ -383,7 +383,7 @@ def evaluate_loss(model, batches: Sequence[dict], id_to_adapter: dict) -> dict:
     total = sum(s for s, _ in sums.values()) / max(1, sum(n for _, n in sums.values()))
     return {'val_loss': total, **{f'val_loss/{d}': s / max(n, 1) for d, (s, n) in sorted(sums.items())}}
 
-# %% ../nbs/08_lora.ipynb #35f0f1c6
+# %% ../nbs/08_lora.ipynb #ae23d357
 @dataclass
 class TrainResult:
     "What `train_lora` returns: the trained peft `model`, the `step` reached, the last logged `loss` and more."
@@ -408,7 +408,7 @@ def _stop_everywhere(acc: Accelerator, stop: bool) -> bool:
     if acc.num_processes == 1: return stop
     return bool(acc.reduce(torch.tensor([float(stop)], device=acc.device), 'sum').item() > 0)
 
-# %% ../nbs/08_lora.ipynb #42dc70f1
+# %% ../nbs/08_lora.ipynb #eb99f096
 def train_lora(model,                                  # a causal LM, or a peft model that already has the domain adapters
                data,                                   # tokenized examples: `input_ids`, `domain_id`, optional `labels` (list or `datasets.Dataset`)
                cfg: TrainConfig | dict | None = None,  # a `TrainConfig` or a dict of its fields
@@ -425,7 +425,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     if not isinstance(model, PeftModel):
         set_seed(cfg.seed)
         model = add_domain_adapters(model, domains, cfg)
-    if cfg.mixed_precision == 'bf16': _frozen_to_bf16(model)
+    if cfg.mixed_precision == 'bf16' and getattr(model, 'hf_quantizer', None) is None: _frozen_to_bf16(model)  # k-bit bases keep their dtypes
     examples, val = _as_examples(data, 'data'), _as_examples(val_data, 'val_data')
     if cfg.packing: examples = pack_domain_examples(examples, cfg.max_length)
     plan = _BatchPlan(examples, cfg, acc.num_processes)
@@ -505,7 +505,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     acc.free_memory()  # drop the DDP/FSDP wrappers; the process group stays up for the caller
     return TrainResult(peft_model, state.step, last_loss, log.history, out, adapter_dir, state.stop_reason, tokens_per_s, start)
 
-# %% ../nbs/08_lora.ipynb #8058ddb9
+# %% ../nbs/08_lora.ipynb #11ef2593
 def sample_sft_examples(tokenizer=None,          # default: the offline tokenizer (notebook 01)
                         max_length: int = 256,   # cap per example, domain token included
                         ) -> list:

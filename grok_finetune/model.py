@@ -171,10 +171,11 @@ class GrokAttention(nn.Module):
             k, v = k.transpose(1, 2), v.transpose(1, 2)
         q = q.view(b, t, self.n_kv, self.n_heads // self.n_kv, self.head_dim)
         dt, cap = compute_dtype(x.dtype), self.config.max_attn_value
-        logits = torch.einsum('bthgd,bshd->bhgts', q.to(dt), k.to(dt)) * self.config.attn_output_multiplier
-        logits = cap * torch.tanh(logits / cap)
-        logits = logits.masked_fill(~mask[:, :, None], torch.finfo(dt).min)
-        weights = logits.softmax(-1).to(v.dtype)
+        with torch.autocast(x.device.type, enabled=False):  # logits and softmax stay fp32 under autocast (bf16 AMP) too
+            logits = torch.einsum('bthgd,bshd->bhgts', q.to(dt), k.to(dt)) * self.config.attn_output_multiplier
+            logits = cap * torch.tanh(logits / cap)
+            logits = logits.masked_fill(~mask[:, :, None], torch.finfo(logits.dtype).min)
+            weights = logits.softmax(-1).to(v.dtype)
         out = torch.einsum('bhgts,bshd->bthgd', weights, v).reshape(b, t, self.n_heads * self.head_dim)
         return self.o_proj(out)
 
@@ -197,7 +198,8 @@ class GrokRouter(nn.Linear):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         dt = compute_dtype(x.dtype)
-        return F.linear(x.to(dt), self.weight.to(dt))
+        with torch.autocast(x.device.type, enabled=False):  # the router stays fp32 under autocast too
+            return F.linear(x.to(dt), self.weight.to(dt))
 
 # %% ../nbs/07_grok_model.ipynb #027f3910
 class GrokMoE(nn.Module):

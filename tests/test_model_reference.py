@@ -150,3 +150,17 @@ def test_gradient_checkpointing_same_gradients():
         m(x, labels=x).loss.backward()
         grads.append([p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in m.parameters()])
     assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(*grads))
+
+def test_runs_under_bf16_autocast():
+    "accelerate's `mixed_precision: bf16` autocasts the forward pass: attention logits and router must stay fp32 inside."
+    import torch
+    from grok_finetune.model import GrokForCausalLM, tiny_grok_config
+    torch.manual_seed(0)
+    model = GrokForCausalLM(tiny_grok_config(vocab_size=300))
+    ids = torch.randint(1, 300, (2, 12))
+    ref = model(input_ids=ids).logits
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = model(input_ids=ids, labels=ids)
+    out.loss.backward()
+    assert torch.isfinite(out.logits).all() and (out.logits.float() - ref).abs().max() < 0.05
+    assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in model.parameters() if p.requires_grad)

@@ -14,6 +14,7 @@ import torch.nn as nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from fastcore.script import call_parse
 from .core import ConfigError, DataError, TrainState, get_logger, load_dataset_dir, read_jsonl, write_json
+from .formats import collate_examples
 from .flatness import (MeasureCallback, adapter_active, adapter_targets, domain_val_batches, lm_loss,
                                     merged_weight, resolve_layers)
 
@@ -287,16 +288,8 @@ class SharpnessCallback(MeasureCallback):
 
 # %% ../nbs/11_sharpness.ipynb #5944afa4
 def pad_batch(records: list, pad_id: int = 0) -> dict:
-    "Right-pad tokenized `records` (`input_ids`, optional `labels`) into a batch; padding is masked and unscored."
-    width = max(len(r['input_ids']) for r in records)
-    ids = torch.full((len(records), width), pad_id, dtype=torch.long)
-    labels = torch.full((len(records), width), -100, dtype=torch.long)
-    mask = torch.zeros((len(records), width), dtype=torch.long)
-    for i, r in enumerate(records):
-        n = len(r['input_ids'])
-        ids[i, :n] = torch.tensor(r['input_ids']); mask[i, :n] = 1
-        labels[i, :n] = torch.tensor(r['labels'] if r.get('labels') is not None else r['input_ids'])
-    return {'input_ids': ids, 'attention_mask': mask, 'labels': labels}
+    "Right-pad tokenized `records` (`input_ids`, optional `labels`: all tokens scored when absent) with `formats.collate_examples`."
+    return collate_examples([{**r, 'labels': r['input_ids'] if r.get('labels') is None else r['labels']} for r in records], pad_id=pad_id)
 
 def load_tokenized(path) -> list:
     "Tokenized records from a `.jsonl` file or a saved arrow folder; each must have `input_ids`."

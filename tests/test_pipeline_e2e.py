@@ -99,3 +99,28 @@ def test_bad_config_fails_before_any_work(tmp_path):
     cfg = tmp_path/'typo.yaml'; cfg.write_text('train:\n  max_stepz: 3\n')
     res = cli('run', '--config', str(cfg), '--run-dir', str(target), check=False)
     assert res.returncode == 2 and "unknown key 'train.max_stepz'" in res.stderr and not target.exists()
+
+def _adapter_tensors(run: Path) -> dict:
+    from safetensors.torch import load_file
+    return {(a.name, k): v for a in sorted((run/'train'/'adapters').iterdir()) if a.is_dir()
+            for k, v in load_file(str(a/'adapter_model.safetensors')).items()}
+
+def test_killed_training_resumes_to_the_same_adapters(run_dir, tmp_path):
+    "Kill the train stage after its first checkpoint; the rerun resumes from it and ends with the uninterrupted run's adapters."
+    import signal, time, torch
+    other = tmp_path/'killed'
+    cli('tokenize', '--run-dir', str(other), *REDUCED)
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'GROK_FINETUNE_PROGRESS': '0'}
+    proc = subprocess.Popen([*CLI, 'train', '--run-dir', str(other), *REDUCED], cwd=REPO, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ckpts, deadline = other/'.work'/'train'/'checkpoints', time.time() + 600
+    while proc.poll() is None and time.time() < deadline and not any(p.name.startswith('step_') and not p.name.endswith('.tmp')
+                                                                      for p in (ckpts.iterdir() if ckpts.exists() else [])):
+        time.sleep(0.1)
+    assert proc.poll() is None, 'training ended before its first checkpoint could be interrupted'
+    os.killpg(proc.pid, signal.SIGKILL); proc.wait()
+    assert not (other/'train'/'_stage.json').exists(), 'a killed stage must not look complete'
+    cli('run', '--run-dir', str(other), *REDUCED)
+    assert json.loads((other/'train'/'report.json').read_text())['extra']['resumed_from'] > 0
+    ref, got = _adapter_tensors(run_dir), _adapter_tensors(other)
+    assert ref.keys() == got.keys() and all(torch.equal(ref[k], got[k]) for k in ref)

@@ -22,8 +22,8 @@ __all__ = ['SPECIAL_PIECES', 'BYTE_PIECES', 'PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_I
            'BYTE_OFFSET', 'USER_DEFINED_PATTERN', 'FULLWIDTH_PUNCT', 'ASCII_PUNCT', 'spm_bpe_tokenizer',
            'wrap_tokenizer', 'load_grok_tokenizer', 'sentencepiece_parity', 'corpus_texts', 'sample_texts',
            'offline_tokenizer', 'get_tokenizer', 'NormalizeConfig', 'normalize_text', 'continuation_byte_ids',
-           'cap_ids', 'encode_ids', 'tokenize_dataset', 'read_texts', 'clean_jsonl_table', 'tokenize_file',
-           'tokenizer_report', 'plot_token_lengths', 'demo_tokenize', 'han_byte_fallback']
+           'cap_ids', 'encode_chunks', 'encode_ids', 'tokenize_dataset', 'read_texts', 'clean_jsonl_table',
+           'tokenize_file', 'tokenizer_report', 'plot_token_lengths', 'demo_tokenize', 'han_byte_fallback']
 
 # %% ../nbs/01_tokenizer.ipynb #c85fb96a
 SPECIAL_PIECES = (['[PAD]', '[BOS]', '[EOS]', '[UNK]'] + ['\n' * k for k in range(1, 11)] + [str(d) for d in range(10)]
@@ -247,21 +247,31 @@ def cap_ids(ids: list,                       # token ids of one text
     return pieces + [list(ids[start:])]
 
 # %% ../nbs/01_tokenizer.ipynb #78816115
-def _ids_table(table: pa.Table, ids: list) -> pa.Table:
+def _flat(ids: list) -> tuple:
+    "Lengths (int32) and concatenated values (int32) of the id lists `ids`."
     lens = np.fromiter(map(len, ids), dtype=np.int32, count=len(ids))
-    offsets = np.zeros(len(ids) + 1, dtype=np.int32); np.cumsum(lens, out=offsets[1:])
-    values = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(offsets[-1]))
+    return lens, np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int32, count=int(lens.sum()))
+
+def _ids_table(table: pa.Table, parts: list) -> pa.Table:
+    "`table` with `input_ids` (int32, as `datasets` stores token ids) and `attention_mask` (int8) from `_flat` parts."
+    lens = np.concatenate([l for l, _ in parts]) if parts else np.zeros(0, np.int32)
+    values = np.concatenate([v for _, v in parts]) if parts else np.zeros(0, np.int32)
+    offsets = np.zeros(len(lens) + 1, dtype=np.int32); np.cumsum(lens, out=offsets[1:])
     offsets = pa.array(offsets)
     table = table.drop_columns([c for c in ('input_ids', 'attention_mask') if c in table.column_names])
     return (table.append_column('input_ids', pa.ListArray.from_arrays(offsets, pa.array(values)))
                  .append_column('attention_mask', pa.ListArray.from_arrays(offsets, pa.array(np.ones(len(values), np.int8)))))
 
-def encode_ids(texts: list, tokenizer, chunk: int = 1024) -> Iterator[list]:
-    "Token ids of `texts` (no special tokens added), `chunk` texts per Rust call, the next chunk encoding while you consume."
+def encode_chunks(texts: list, tokenizer, chunk: int = 1024) -> Iterator[list]:
+    "Token ids of `texts` (no special tokens added), a list per `chunk` texts, the next chunk encoding while you consume."
     backend = tokenizer.backend_tokenizer
     with ThreadPoolExecutor(1) as pool:
         futures = [pool.submit(backend.encode_batch_fast, texts[i:i + chunk], False) for i in range(0, len(texts), chunk)]
-        for f in futures: yield from (e.ids for e in f.result())
+        for f in futures: yield [e.ids for e in f.result()]
+
+def encode_ids(texts: list, tokenizer, chunk: int = 1024) -> Iterator[list]:
+    "Token ids of `texts` (no special tokens added), one list per text (`encode_chunks`, flattened)."
+    for ids in encode_chunks(texts, tokenizer, chunk): yield from ids
 
 @contextlib.contextmanager
 def _gc_paused():
@@ -272,15 +282,20 @@ def _gc_paused():
         if was: gc.enable()
 
 def _encode_and_cap(batch: pa.Table, tokenizer, text_column: str, limit: int, overflow: str, cont: frozenset) -> pa.Table:
-    ids = encode_ids(batch.column(text_column).to_pylist(), tokenizer)
-    with _gc_paused():
+    chunks = encode_chunks(batch.column(text_column).to_pylist(), tokenizer)
+    with _gc_paused():                      # each chunk is capped and flattened while the next one encodes
         if overflow == 'truncate':
-            return _ids_table(batch, [i if len(i) <= limit else cap_ids(i, limit, overflow, cont)[0] for i in ids])
-        rows, segment, pieces = [], [], []
-        for row, i in enumerate(ids):
-            for s, piece in enumerate(cap_ids(i, limit, overflow, cont)):
-                rows.append(row); segment.append(s); pieces.append(piece)
-        return _ids_table(batch.take(rows).append_column('segment', pa.array(segment, pa.int32())), pieces)
+            return _ids_table(batch, [_flat([i if len(i) <= limit else cap_ids(i, limit, overflow, cont)[0] for i in ids])
+                                      for ids in chunks])
+        rows, segment, parts, row = [], [], [], 0
+        for ids in chunks:
+            pieces = []
+            for i in ids:
+                for s, piece in enumerate(cap_ids(i, limit, overflow, cont)):
+                    rows.append(row); segment.append(s); pieces.append(piece)
+                row += 1
+            parts.append(_flat(pieces))
+        return _ids_table(batch.take(rows).append_column('segment', pa.array(segment, pa.int32())), parts)
 
 def tokenize_dataset(ds,                              # a `datasets.Dataset` with a string column `text_column`
                      tokenizer,                       # a fast tokenizer (`get_tokenizer()`)

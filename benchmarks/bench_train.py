@@ -8,11 +8,19 @@
 tokens/s counts real (non-padding) tokens over optimiser steps 2..N (set-up and the first step excluded, for both),
 per CPU-second and per wall-second, median of `--repeats` interleaved runs; the RESULT ratios use CPU time. Ends with `RESULT ratio_vs_trainer=<x> packed_vs_padded=<y>`.
 
-    python benchmarks/bench_train.py            # 60 steps, 3 repeats
-    python benchmarks/bench_train.py --quick    # 15 steps, 1 repeat
+On a CUDA GPU (`--device cuda`) the rates are per wall-second (the clock synchronises the GPU at every step).
+Also prints how much of the padded batches is real tokens: on compute-bound hardware removing the padding can gain
+at most 1/fill.
+
+    python benchmarks/bench_train.py                 # 60 steps, 3 repeats, CPU
+    python benchmarks/bench_train.py --quick         # 15 steps, 1 repeat
+    python benchmarks/bench_train.py --device cuda   # on a GPU
 """
 import argparse, copy, os, statistics, sys, tempfile, time, warnings
 from pathlib import Path
+
+DEVICE = 'cuda' if '--device=cuda' in ' '.join(sys.argv).replace('--device cuda', '--device=cuda') else 'cpu'
+if DEVICE == 'cpu': os.environ['CUDA_VISIBLE_DEVICES'] = ''   # train_lora (accelerate) takes a GPU whenever it sees one
 
 os.environ.setdefault('GROK_FINETUNE_PROGRESS', '0')
 warnings.filterwarnings('ignore')
@@ -33,7 +41,9 @@ hf_logging.set_verbosity_error()
 class _Clocks:
     "Wall and CPU time at the end of every optimiser step."
     def __init__(self): self.wall, self.cpu = [], []
-    def tick(self): self.wall.append(time.perf_counter()); self.cpu.append(time.process_time())
+    def tick(self):
+        if DEVICE == 'cuda': torch.cuda.synchronize()
+        self.wall.append(time.perf_counter()); self.cpu.append(time.process_time())
     def rates(self, tokens_after_first: int) -> tuple:
         "tokens/s (wall, CPU) over steps 2..N: the first step (lazy inits, caches) is left out for both trainers."
         return tokens_after_first / (self.wall[-1] - self.wall[0]), tokens_after_first / (self.cpu[-1] - self.cpu[0])
@@ -68,7 +78,7 @@ def run_trainer(base, examples, cfg: TrainConfig, out: Path) -> tuple:
     args = TrainingArguments(output_dir=str(out), per_device_train_batch_size=cfg.batch_size, max_steps=cfg.max_steps,
                              learning_rate=cfg.learning_rate, lr_scheduler_type='cosine', warmup_steps=cfg.warmup_steps,
                              weight_decay=cfg.weight_decay, max_grad_norm=cfg.max_grad_norm, optim='adamw_torch',
-                             logging_strategy='no', save_strategy='no', report_to=[], use_cpu=True,
+                             logging_strategy='no', save_strategy='no', report_to=[], use_cpu=DEVICE == 'cpu',
                              dataloader_num_workers=0, remove_unused_columns=False, disable_tqdm=True, seed=cfg.seed)
     clocks = _Clocks()
     trainer = _InOrder(model=model, args=args, train_dataset=ordered, callbacks=[_TrainerClock(clocks)],
@@ -85,6 +95,7 @@ def main():
     ap.add_argument('--batch_size', type=int, default=8)
     ap.add_argument('--max_length', type=int, default=256, help='tokens per example (as the demo config tokenizes)')
     ap.add_argument('--row_length', type=int, default=256, help='tokens per packed row (TrainConfig.max_length)')
+    ap.add_argument('--device', choices=['cpu', 'cuda'], default='cpu', help='cuda: rates per wall-second on the GPU')
     a = ap.parse_args()
     steps, repeats = (15, 1) if a.quick else (a.steps, a.repeats)
     torch.set_num_threads(int(os.environ.get('OMP_NUM_THREADS', '1')))
@@ -92,7 +103,13 @@ def main():
     lengths = sorted(len(e['input_ids']) for e in examples)
     print(f'tiny Grok {sum(p.numel() for p in base.parameters()):,} params; {len(examples)} SFT examples, '
           f'{lengths[0]}-{lengths[-1]} tokens (median {lengths[len(lengths) // 2]}); {steps} steps x {a.batch_size} rows, '
-          f'fp32, {torch.get_num_threads()} thread(s), {repeats} repeat(s)')
+          f'fp32, {torch.get_num_threads()} thread(s), {repeats} repeat(s), device {DEVICE}'
+          + (f' ({torch.cuda.get_device_name()})' if DEVICE == 'cuda' else ''))
+    plan = domain_batches(examples, a.batch_size, 0, 0)[:steps]
+    real = sum(len(examples[i]['input_ids']) for b in plan for i in b)
+    fill = real / sum(len(b) * max(len(examples[i]['input_ids']) for i in b) for b in plan)
+    print(f'padded batches of these steps are {fill:.1%} real tokens: on compute-bound hardware packing can gain at most '
+          f'{1 / fill:.2f}x (less the attention over longer rows)')
     tmp = Path(tempfile.mkdtemp())
     common = dict(max_steps=steps, batch_size=a.batch_size, max_length=a.row_length, learning_rate=2e-3, warmup_steps=2,
                   log_every=1, tensorboard=False, progress_bar=False, resume=False)
@@ -108,10 +125,13 @@ def main():
     print(f"\n| {'run':38} | tokens/s per CPU-s | tokens/s wall | CPU-s rates of the runs |\n|{'-' * 40}|{'-' * 20}|{'-' * 15}|{'-' * 25}|")
     for k, name in names.items():
         print(f"| {name:38} | {cpu[k]:18,.0f} | {wall[k]:13,.0f} | {' '.join(f'{c:,.0f}' for _, c in runs[k]):23} |")
-    ratio, packed = cpu['ours_padded'] / cpu['trainer'], cpu['ours_packed'] / cpu['ours_padded']
-    print(f"\nmedians of {repeats} interleaved run(s), steps 2..{steps}; the ratios use CPU time, which a busy shared machine "
-          f"disturbs less than wall time (wall-time ratios: {wall['ours_padded'] / wall['trainer']:.2f}, "
-          f"{wall['ours_packed'] / wall['ours_padded']:.2f})")
+    rate = cpu if DEVICE == 'cpu' else wall
+    ratio, packed = rate['ours_padded'] / rate['trainer'], rate['ours_packed'] / rate['ours_padded']
+    if DEVICE == 'cpu':
+        print(f"\nmedians of {repeats} interleaved run(s), steps 2..{steps}; the ratios use CPU time, which a busy shared machine "
+              f"disturbs less than wall time (wall-time ratios: {wall['ours_padded'] / wall['trainer']:.2f}, "
+              f"{wall['ours_packed'] / wall['ours_padded']:.2f})")
+    else: print(f"\nmedians of {repeats} interleaved run(s), steps 2..{steps}; the ratios use wall time on the GPU")
     print(f'RESULT ratio_vs_trainer={ratio:.2f} packed_vs_padded={packed:.2f}')
 
 if __name__ == '__main__':

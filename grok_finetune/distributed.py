@@ -20,7 +20,7 @@ from transformers import AutoModelForCausalLM
 
 import grok_finetune.model  # registers the grok1 config and model with the transformers Auto classes
 from .core import ConfigError, DataError, config_from_dict, get_logger, load_dataset_dir, read_jsonl, repo_root
-from .lora import TrainConfig, train_lora
+from .lora import TrainConfig, lora_tensors, train_lora
 
 # %% ../nbs/09_distributed.ipynb #d9a9eeef
 def load_examples(path) -> list:
@@ -43,9 +43,10 @@ def quantization_config(kind: str = 'none'):
     except ImportError:
         raise ConfigError(f'quantization {kind!r} needs bitsandbytes: pip install bitsandbytes (CUDA only)') from None
     from transformers import BitsAndBytesConfig
-    if kind == 'int8': return BitsAndBytesConfig(load_in_8bit=True)
+    keep = ['gate', 'lm_head']   # the MoE router stays unquantised and fp32, as in the reference; the output head is tied
+    if kind == 'int8': return BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=keep)
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_compute_dtype=torch.bfloat16,
-                              bnb_4bit_use_double_quant=True)
+                              bnb_4bit_use_double_quant=True, llm_int8_skip_modules=keep)
 
 def build_model(spec: str = 'tiny',        # 'tiny' (cached tiny Grok), 'tiny-random' or a local checkpoint folder
                 vocab_size: int = 4096,    # vocabulary of 'tiny-random'
@@ -82,8 +83,8 @@ def load_train_config(path=None, **overrides) -> TrainConfig:
 
 # %% ../nbs/09_distributed.ipynb #88da8ffd
 def lora_state(model) -> dict:
-    "The LoRA tensors of `model` by parameter name (a copy on CPU)."
-    return {n: p.detach().cpu().clone().contiguous() for n, p in model.named_parameters() if 'lora_' in n}
+    "The LoRA tensors of `model` by parameter name (a copy on CPU); FSDP2 shards are gathered, so every process must call it."
+    return lora_tensors(model)
 
 def torchrun_command(args: list, nproc: int = 2, port: int = 29500) -> list:
     "The `torchrun` command that starts `grok_finetune.distributed` with `args` on `nproc` local processes."

@@ -5,12 +5,12 @@
 # %% auto #0
 __all__ = ['GROK_TARGET_MODULES', 'MODEL_INPUTS', 'TrainConfig', 'load_domain_map', 'lora_config', 'activate_adapter',
            'add_domain_adapters', 'adapter_names_for', 'forward_per_domain', 'routed_forward', 'domain_batches',
-           'collate_batch', 'pack_domain_examples', 'model_inputs', 'token_loss_sum', 'scored_tokens', 'save_adapters',
-           'load_adapters', 'merge_adapter', 'eval_batches', 'evaluate_loss', 'TrainResult', 'train_lora',
-           'sample_sft_examples']
+           'collate_batch', 'pack_domain_examples', 'model_inputs', 'batch_to', 'token_loss_sum', 'scored_tokens',
+           'save_adapters', 'load_adapters', 'merge_adapter', 'lora_tensors', 'eval_batches', 'evaluate_loss',
+           'TrainResult', 'train_lora', 'sample_sft_examples']
 
 # %% ../nbs/08_lora.ipynb #13913e3b
-import json, os, random, shutil, time, weakref
+import copy, json, os, random, shutil, time, weakref
 from collections import defaultdict
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -25,6 +25,8 @@ from accelerate.utils import DistributedDataParallelKwargs, DistributedType, Pro
 from peft import LoraConfig, PeftModel, get_peft_model
 from peft.tuners.tuners_utils import BaseTunerLayer
 from peft.utils.other import AuxiliaryTrainingWrapper
+from safetensors import safe_open
+from safetensors.torch import save_file
 from transformers import get_cosine_schedule_with_warmup
 
 from .core import (Callback, ConfigError, TrainState, config_from_dict, config_to_dict,
@@ -209,6 +211,10 @@ def model_inputs(batch: dict) -> dict:
     "The keys of `batch` a causal LM's forward takes (`input_ids`, `attention_mask`, `position_ids`)."
     return {k: batch[k] for k in MODEL_INPUTS if k in batch}
 
+def batch_to(batch: dict, device) -> dict:
+    "`batch` with its tensors on `device` (the model's: a GPU when training there)."
+    return {k: v.to(device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
+
 # %% ../nbs/08_lora.ipynb #3db990b7
 def token_loss_sum(logits: torch.Tensor, labels: torch.Tensor) -> tuple:
     "Summed next-token cross-entropy of `logits` against `labels` (-100 ignored) and the number of scored tokens."
@@ -308,12 +314,47 @@ def _checkpoint_dirs(out: Path) -> list:
 
 _SHARDED = (DistributedType.FSDP, DistributedType.DEEPSPEED)
 
+_WRAPPER_PARTS = ('._checkpoint_wrapped_module', '._fsdp_wrapped_module', '._orig_mod')
+
+def lora_tensors(model) -> dict:
+    "LoRA tensors of `model` on CPU by plain parameter name (wrapper parts dropped); FSDP2 shards gathered: call on every process."
+    out = {}
+    for n, p in model.named_parameters():
+        if 'lora_' not in n: continue
+        t = p.detach()
+        if hasattr(t, 'full_tensor'): t = t.full_tensor()
+        for part in _WRAPPER_PARTS: n = n.replace(part, '')
+        out[n] = t.cpu().clone().contiguous()
+    return out
+
+def _save_adapter_tensors(peft_model, tensors: dict, out: Path):
+    "Each adapter of `peft_model` to `out/<name>/` in peft's layout (`adapter_model.safetensors` + `adapter_config.json`)."
+    for name, config in peft_model.peft_config.items():
+        mine = {k.replace(f'.{name}.', '.'): v for k, v in tensors.items() if f'.{name}.' in k}
+        (out/name).mkdir(parents=True, exist_ok=True)
+        save_file(mine, str(out/name/'adapter_model.safetensors'), metadata={'format': 'pt'})
+        config = copy.copy(config); config.inference_mode = True
+        config.save_pretrained(str(out/name))
+
 def _save_final_adapters(acc: Accelerator, model, peft_model, out: Path) -> Optional[Path]:
     "Adapters to `out` from the main process; sharded models (FSDP, ZeRO-3) are gathered first (all processes)."
-    state = acc.get_state_dict(model) if acc.distributed_type in _SHARDED else None
+    names = list(peft_model.peft_config)
+    if getattr(acc, 'is_fsdp2', False):
+        # peft looks its LoRA keys up by module name, and FSDP2's activation checkpointing puts
+        # `_checkpoint_wrapped_module` into those names: its save_pretrained wrote adapters without tensors. Save directly.
+        tensors = lora_tensors(model)
+        if acc.is_main_process: _save_adapter_tensors(peft_model, tensors, out)
+    else:
+        state = acc.get_state_dict(model) if acc.distributed_type in _SHARDED else None
+        if acc.is_main_process:
+            peft_model.save_pretrained(str(out), selected_adapters=names, safe_serialization=True,
+                                       **({'state_dict': state} if state is not None else {}))
     if not acc.is_main_process: return None
-    peft_model.save_pretrained(str(out), selected_adapters=list(peft_model.peft_config), safe_serialization=True,
-                               **({'state_dict': state} if state is not None else {}))
+    for name in names:                       # never leave an adapter file without tensors behind
+        path = out/name/'adapter_model.safetensors'
+        with safe_open(str(path), 'pt') as f:
+            if not list(f.keys()): raise RuntimeError(f'{path}: no LoRA tensors were saved for adapter {name!r} '
+                                                      f'({acc.distributed_type.value} run); report this with the launch config')
     return out
 
 def _adapter_hooks(acc: Accelerator):
@@ -374,9 +415,10 @@ def evaluate_loss(model, batches: Sequence[dict], id_to_adapter: dict) -> dict:
     "Mean token loss of `model` on `batches`, overall (`val_loss`) and per domain (`val_loss/<domain>`)."
     was_training, sums = model.training, defaultdict(lambda: [0.0, 0])
     model.eval()
+    device = next(model.parameters()).device
     try:
         for b in batches:
-            name = id_to_adapter[int(b['domain_id'][0])]
+            name, b = id_to_adapter[int(b['domain_id'][0])], batch_to(b, device)
             s, n = token_loss_sum(_output_tensor(activate_adapter(model, name)(**model_inputs(b))), b['labels'])
             sums[name][0] += float(s); sums[name][1] += n
     finally: model.train(was_training)
@@ -459,6 +501,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
             for i, global_batch in enumerate(window):
                 batch = collate_batch(examples, global_batch[rank * bs:(rank + 1) * bs], cfg.pad_id, cfg.max_length)
                 activate_adapter(model, id_to_adapter[int(batch['domain_id'][0])])
+                batch = batch_to(batch, acc.device)
                 with (acc.no_sync(model) if i < len(window) - 1 else nullcontext()):
                     s, _ = token_loss_sum(_output_tensor(model(**model_inputs(batch))), batch['labels'])
                     acc.backward(s * acc.num_processes / n_scored)
@@ -496,6 +539,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
     adapter_dir = _save_final_adapters(acc, model, peft_model, out/'adapters')
     if acc.is_main_process:
         write_json({'step': state.step, 'loss': last_loss, 'stop_reason': state.stop_reason, 'resumed_from': start,
+                    'distributed_type': acc.distributed_type.value, 'num_processes': acc.num_processes,
                     'metrics': {k: v for k, v in state.metrics.items() if isinstance(v, (int, float, str))},
                     'config': config_to_dict(cfg)}, out/'train_result.json')
     acc.wait_for_everyone()

@@ -44,7 +44,7 @@ def write_inputs(tmp: Path, **overrides) -> tuple:
     return tmp/'cfg.yaml', tmp/'train.jsonl'
 
 def start(args, log: Path) -> subprocess.Popen:
-    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'GROK_FINETUNE_PROGRESS': '0', 'PYTHONPATH': str(REPO)}
+    env = {**os.environ, 'OMP_NUM_THREADS': '1', 'GROK_FINETUNE_PROGRESS': '0', 'PYTHONPATH': os.pathsep.join(p for p in (str(REPO), os.environ.get('PYTHONPATH')) if p)}
     return subprocess.Popen(args, cwd=REPO, env=env, stdout=open(log, 'w'), stderr=subprocess.STDOUT, start_new_session=True)
 
 def finish(procs: dict, timeout: float = 240) -> dict:

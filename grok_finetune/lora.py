@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['GROK_TARGET_MODULES', 'MODEL_INPUTS', 'TrainConfig', 'load_domain_map', 'lora_config', 'activate_adapter',
            'add_domain_adapters', 'adapter_names_for', 'forward_per_domain', 'routed_forward', 'domain_batches',
-           'collate_batch', 'pack_domain_examples', 'model_inputs', 'batch_to', 'token_loss_sum', 'scored_tokens',
-           'save_adapters', 'load_adapters', 'merge_adapter', 'lora_tensors', 'eval_batches', 'evaluate_loss',
-           'TrainResult', 'train_lora', 'sample_sft_examples']
+           'collate_batch', 'pack_domain_examples', 'model_inputs', 'batch_to', 'token_loss', 'token_loss_sum',
+           'scored_tokens', 'save_adapters', 'load_adapters', 'merge_adapter', 'lora_tensors', 'eval_batches',
+           'evaluate_loss', 'TrainResult', 'train_lora', 'sample_sft_examples']
 
 # %% ../nbs/08_lora.ipynb #13913e3b
 import copy, json, os, random, shutil, time, weakref
@@ -216,12 +216,14 @@ def batch_to(batch: dict, device) -> dict:
     return {k: v.to(device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
 
 # %% ../nbs/08_lora.ipynb #3db990b7
-def token_loss_sum(logits: torch.Tensor, labels: torch.Tensor) -> tuple:
-    "Summed next-token cross-entropy of `logits` against `labels` (-100 ignored) and the number of scored tokens."
-    targets = labels[:, 1:]
-    loss = F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.shape[-1]), targets.reshape(-1),
+def token_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    "Summed next-token cross-entropy of `logits` against `labels` (-100 ignored), as a tensor (no host sync)."
+    return F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1),
                            ignore_index=-100, reduction='sum')
-    return loss, int((targets != -100).sum())
+
+def token_loss_sum(logits: torch.Tensor, labels: torch.Tensor) -> tuple:
+    "`token_loss` and the number of scored tokens (an int: this waits for the GPU)."
+    return token_loss(logits, labels), int((labels[:, 1:] != -100).sum())
 
 def scored_tokens(example: dict, max_length: Optional[int] = None) -> int:
     "How many tokens of `example` are targets once collated (labels != -100, first token excluded)."
@@ -492,7 +494,8 @@ def train_lora(model,                                  # a causal LM, or a peft 
                        output_dir=out, metrics={}, log=lambda m: log(m, state.step))
     bar = progress(total=cfg.max_steps, initial=start, desc='LoRA', disable=True if not (cfg.progress_bar and acc.is_main_process) else None)
     rank, bs, last_loss, tokens_per_s = acc.process_index, cfg.batch_size, float('nan'), 0.0
-    loss_sum, tokens, steps_since_log, t0 = 0.0, 0, 0, time.perf_counter()
+    zero = lambda: torch.zeros((), dtype=torch.float64, device=acc.device)
+    loss_sum, tokens, steps_since_log, t0 = zero(), 0, 0, time.perf_counter()
     try:
         for step in range(start, cfg.max_steps):
             epoch, window = plan.window(step)
@@ -503,9 +506,9 @@ def train_lora(model,                                  # a causal LM, or a peft 
                 activate_adapter(model, id_to_adapter[int(batch['domain_id'][0])])
                 batch = batch_to(batch, acc.device)
                 with (acc.no_sync(model) if i < len(window) - 1 else nullcontext()):
-                    s, _ = token_loss_sum(_output_tensor(model(**model_inputs(batch))), batch['labels'])
+                    s = token_loss(_output_tensor(model(**model_inputs(batch))), batch['labels'])
                     acc.backward(s * acc.num_processes / n_scored)
-                loss_sum += float(s.detach()) / n_scored
+                loss_sum += s.detach().double() / n_scored   # stays on the device: no host sync per step
             steps_since_log += 1
             tokens += sum(plan.tokens_in(b) for b in window)
             position.tokens += sum(plan.tokens_in(b) for b in window)
@@ -514,13 +517,13 @@ def train_lora(model,                                  # a causal LM, or a peft 
             done = step + 1
             position.step, state.step, state.epoch = done, done, epoch
             if done % cfg.log_every == 0 or done == cfg.max_steps:
-                if acc.num_processes > 1: loss_sum = float(acc.reduce(torch.tensor([loss_sum], device=acc.device), 'sum'))
-                last_loss, tokens_per_s = loss_sum / steps_since_log, tokens / max(time.perf_counter() - t0, 1e-9)
+                if acc.num_processes > 1: loss_sum = acc.reduce(loss_sum.reshape(1), 'sum')[0]
+                last_loss, tokens_per_s = float(loss_sum) / steps_since_log, tokens / max(time.perf_counter() - t0, 1e-9)
                 rec = log({'epoch': epoch, 'loss': last_loss, 'lr': scheduler.get_last_lr()[0], 'tokens_per_s': tokens_per_s,
                            'tokens': position.tokens}, done)
                 state.metrics.update(rec)
                 bar.set_postfix(loss=f'{last_loss:.4f}', tok_s=f'{tokens_per_s:,.0f}')
-                loss_sum, tokens, steps_since_log, t0 = 0.0, 0, 0, time.perf_counter()
+                loss_sum, tokens, steps_since_log, t0 = zero(), 0, 0, time.perf_counter()
             bar.update(1)
             _run_callbacks(callbacks, 'on_step', state, log, done, cfg)
             if val_batches and cfg.eval_every and done % cfg.eval_every == 0:

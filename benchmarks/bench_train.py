@@ -6,7 +6,7 @@
 2. ours with packed rows (`packing=True`, rows of `max_length` tokens, samples isolated by `position_ids`) vs
    padded batches, both 8 rows per step.
 tokens/s counts real (non-padding) tokens over optimiser steps 2..N (set-up and the first step excluded, for both),
-per CPU-second and per wall-second, median of `--repeats` interleaved runs; the RESULT ratios use CPU time. Ends with `RESULT ratio_vs_trainer=<x> packed_vs_padded=<y>`.
+per CPU-second and per wall-second, median of `--repeats` interleaved runs; the RESULT ratios use CPU time (wall time with `--device cuda`). Ends with `RESULT ratio_vs_trainer=<x> packed_vs_padded=<y>`.
 
 On a CUDA GPU (`--device cuda`) the rates are per wall-second (the clock synchronises the GPU at every step).
 Also prints how much of the padded batches is real tokens: on compute-bound hardware removing the padding can gain

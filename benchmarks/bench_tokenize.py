@@ -36,7 +36,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--n', type=int, default=50_000, help='records to tokenize')
     ap.add_argument('--quick', action='store_true', help='5,000 records')
-    ap.add_argument('--repeats', type=int, default=5, help='interleaved timed runs of each side (medians are reported)')
+    ap.add_argument('--repeats', type=int, default=7, help='interleaved timed runs of each side (medians are reported)')
     args = ap.parse_args()
     n = 5_000 if args.quick else args.n
     from grok_finetune.tokenizer import tokenize_file
@@ -52,20 +52,23 @@ def main():
     backend.encode_batch(texts[:1000], add_special_tokens=False)            # warm-up (thread pool, BPE cache)
 
     raw_s, raw_cpu, ids_s, pipe_s, pipe_cpu = [], [], [], [], []
-    for _ in range(args.repeats):                                          # interleaved, so load on the machine hits both
+    def run_raw():
         t0, c0 = time.perf_counter(), time.process_time()
         encs = backend.encode_batch(texts, add_special_tokens=False)
         raw_s.append(time.perf_counter() - t0); raw_cpu.append(time.process_time() - c0)
-        raw_tokens = sum(len(i) for i in [e.ids for e in encs])
+        tokens = sum(len(i) for i in [e.ids for e in encs])
         ids_s.append(time.perf_counter() - t0)                             # encode_batch + the ids as Python lists
-        del encs
+        return tokens
+    def run_pipeline():
         shutil.rmtree(out/'bench_tokenize_arrow', ignore_errors=True)
         t0, c0 = time.perf_counter(), time.process_time()
         ds = tokenize_file(src, out/'bench_tokenize_arrow', tok, max_length=512, overflow='truncate', formats=('arrow',))
         pipe_s.append(time.perf_counter() - t0); pipe_cpu.append(time.process_time() - c0)
-        pipe_tokens = pc.sum(pc.list_value_length(ds.data.column('input_ids'))).as_py()   # counted in arrow, untimed
-        del ds
-    ratios = sorted(r / p for r, p in zip(raw_s, pipe_s))                  # paired: each pipeline run vs the raw run before it
+        return pc.sum(pc.list_value_length(ds.data.column('input_ids'))).as_py()   # counted in arrow, untimed
+    for r in range(args.repeats):     # interleaved, alternating which goes first, so drift in the machine's speed hits both
+        if r % 2: pipe_tokens, raw_tokens = run_pipeline(), run_raw()
+        else: raw_tokens, pipe_tokens = run_raw(), run_pipeline()
+    ratios = sorted(r / p for r, p in zip(raw_s, pipe_s))                  # paired: each pipeline run vs the raw run beside it
     med = lambda xs: sorted(xs)[len(xs) // 2]
     raw, pipe = med(raw_s), med(pipe_s)
     rows = [('raw tokenizers encode_batch (in memory, no cap)', raw, med(raw_cpu), raw_tokens),

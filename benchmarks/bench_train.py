@@ -19,7 +19,8 @@ at most 1/fill.
 import argparse, copy, os, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 
-DEVICE = 'cuda' if '--device=cuda' in ' '.join(sys.argv).replace('--device cuda', '--device=cuda') else 'cpu'
+_pre = argparse.ArgumentParser(add_help=False); _pre.add_argument('--device', default='cpu')
+DEVICE = _pre.parse_known_args()[0].device       # read before torch is imported, to hide GPUs on a CPU run
 if DEVICE == 'cpu': os.environ['CUDA_VISIBLE_DEVICES'] = ''   # train_lora (accelerate) takes a GPU whenever it sees one
 
 os.environ.setdefault('GROK_FINETUNE_PROGRESS', '0')

@@ -22,8 +22,9 @@ __all__ = ['SPECIAL_PIECES', 'BYTE_PIECES', 'PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_I
            'BYTE_OFFSET', 'USER_DEFINED_PATTERN', 'FULLWIDTH_PUNCT', 'ASCII_PUNCT', 'spm_bpe_tokenizer',
            'wrap_tokenizer', 'load_grok_tokenizer', 'sentencepiece_parity', 'corpus_texts', 'sample_texts',
            'offline_tokenizer', 'get_tokenizer', 'NormalizeConfig', 'normalize_text', 'continuation_byte_ids',
-           'cap_ids', 'encode_chunks', 'encode_ids', 'tokenize_dataset', 'read_texts', 'clean_jsonl_table',
-           'tokenize_file', 'tokenizer_report', 'plot_token_lengths', 'demo_tokenize', 'han_byte_fallback']
+           'cap_ids', 'spm_normalize', 'prenormalized_twin', 'encode_chunks', 'encode_ids', 'tokenize_dataset',
+           'read_texts', 'clean_jsonl_table', 'tokenize_file', 'tokenizer_report', 'plot_token_lengths',
+           'demo_tokenize', 'han_byte_fallback']
 
 # %% ../nbs/01_tokenizer.ipynb #c85fb96a
 SPECIAL_PIECES = (['[PAD]', '[BOS]', '[EOS]', '[UNK]'] + ['\n' * k for k in range(1, 11)] + [str(d) for d in range(10)]
@@ -262,11 +263,33 @@ def _ids_table(table: pa.Table, parts: list) -> pa.Table:
     return (table.append_column('input_ids', pa.ListArray.from_arrays(offsets, pa.array(values)))
                  .append_column('attention_mask', pa.ListArray.from_arrays(offsets, pa.array(np.ones(len(values), np.int8)))))
 
+_SPM_NORMALIZER = {'type': 'Sequence', 'normalizers': [{'type': 'Replace', 'pattern': {'String': ' '}, 'content': '▁'},
+                                                       {'type': 'Prepend', 'prepend': '▁'}]}
+
+def spm_normalize(text: str) -> str:
+    "What the SentencePiece-style normalizer (` ` to `▁`, then `▁` in front of a non-empty text) makes of `text`."
+    return '▁' + text.replace(' ', '▁') if text else text
+
+def prenormalized_twin(backend: Tokenizer) -> Optional[Tokenizer]:
+    "`backend` without its normalizer (same model object, no copy) when `spm_normalize` does exactly its normalizer's work, else None."
+    if backend.normalizer is None or json.loads(backend.normalizer.__getstate__()) != _SPM_NORMALIZER: return None
+    added = backend.get_added_tokens_decoder()
+    # special tokens split the text before normalising unless they are encoded as text; any other added token always does
+    if added and not (backend.encode_special_tokens and all(t.special for t in added.values())): return None
+    twin = Tokenizer(backend.model)
+    if backend.pre_tokenizer is not None: twin.pre_tokenizer = backend.pre_tokenizer
+    twin.add_special_tokens([added[i] for i in sorted(added)])
+    twin.encode_special_tokens = backend.encode_special_tokens
+    return twin if all(twin.token_to_id(t.content) == i for i, t in added.items()) else None
+
 def encode_chunks(texts: list, tokenizer, chunk: int = 1024) -> Iterator[list]:
     "Token ids of `texts` (no special tokens added), a list per `chunk` texts, the next chunk encoding while you consume."
     backend = tokenizer.backend_tokenizer
+    twin = prenormalized_twin(backend)
+    encode = (lambda ts: twin.encode_batch_fast([spm_normalize(t) for t in ts], False)) if twin is not None \
+             else (lambda ts: backend.encode_batch_fast(ts, False))
     with ThreadPoolExecutor(1) as pool:
-        futures = [pool.submit(backend.encode_batch_fast, texts[i:i + chunk], False) for i in range(0, len(texts), chunk)]
+        futures = [pool.submit(encode, texts[i:i + chunk]) for i in range(0, len(texts), chunk)]
         for f in futures: yield [e.ids for e in f.result()]
 
 def encode_ids(texts: list, tokenizer, chunk: int = 1024) -> Iterator[list]:
@@ -372,7 +395,9 @@ def tokenize_file(path,                             # `.txt` or `.jsonl` input
     report = StageReport('tokenize')
     table = clean_jsonl_table(path, text_column) if Path(path).suffix == '.jsonl' else None
     if table is not None: report.n_in = report.n_out = table.num_rows    # fast path: a clean file, parsed in C++
-    ds = datasets.Dataset(table) if table is not None else datasets.Dataset.from_list(read_texts(path, text_column, on_error, report))
+    if table is not None:   # fingerprinted by the file's digest: hashing the parsed table through dill costs more
+        ds = datasets.Dataset(table, fingerprint=config_hash(['jsonl', file_sha256(path), text_column])[:32])
+    else: ds = datasets.Dataset.from_list(read_texts(path, text_column, on_error, report))
     if len(ds) == 0: raise DataError(f'{path}: no non-empty texts to tokenize ({report})')
     out = tokenize_dataset(ds, tokenizer, text_column, max_length, overflow, reserve)
     report.n_out = len(out)

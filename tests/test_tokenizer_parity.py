@@ -30,7 +30,7 @@ def reference(shared_root):
 
 @pytest.mark.parametrize('parts', list(CORPORA), ids=lambda p: p[1].split('.')[0])
 def test_full_corpus_parity(parts, shared_root, grok, reference):
-    "Every record, every text field: ids equal sentencepiece's (100 %), through the backend and the transformers API."
+    "Every record, every text field: ids equal sentencepiece's (100 %) through the backend, the transformers API and `encode_ids`."
     path = shared_root/'corpora'/parts[0]/parts[1]
     records = [json.loads(l) for l in path.read_text(encoding='utf-8').split('\n') if l.strip()]
     texts = [r[f] for r in records for f in CORPORA[parts] if isinstance(r.get(f), str)]
@@ -41,6 +41,11 @@ def test_full_corpus_parity(parts, shared_root, grok, reference):
     assert not bad, f'{len(bad)}/{len(texts)} texts differ from sentencepiece, e.g. {bad[:3]}'
     api = grok(texts[:500])['input_ids']
     assert api == ref[:500]
+    from grok_finetune.tokenizer import encode_ids, prenormalized_twin
+    assert prenormalized_twin(grok.backend_tokenizer) is not None          # the pipeline's path: normalised in Python
+    pipe = list(encode_ids(texts, grok))
+    bad = [(t[:60], r[:8], f[:8]) for t, r, f in zip(texts, ref, pipe) if r != f]
+    assert not bad, f'pipeline path (encode_ids): {len(bad)}/{len(texts)} texts differ from sentencepiece, e.g. {bad[:3]}'
 
 def test_every_vocabulary_piece(shared_root, grok, reference):
     "Each ordinary piece encoded on its own is that one piece in both (what `ignore_merges=True` relies on)."

@@ -14,6 +14,7 @@ import pyoxigraph
 from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 from .core import ConfigError, DataError, StageReport, content_id, file_sha256, get_logger, sample_dir
+from .tokenizer import plain_backend
 
 # %% auto #0
 __all__ = ['DEFAULT_RELATION_QUERY', 'WIKIDATA_RELATIONS', 'DEFAULT_AGENT', 'RELATIONS_QUERY', 'DEFAULT_TEMPLATES',
@@ -350,8 +351,8 @@ def candidate_positions(text: str, max_candidates: int = 64) -> list[int]:
     return list(dict.fromkeys(sentence + [0] + clause + list(range(1, limit + 1))))[:max_candidates]
 
 def _encode(tokenizer, text: str):
-    backend = getattr(tokenizer, 'backend_tokenizer', None)  # a fast tokenizer: skip transformers' per-call overhead
-    if backend is not None:
+    if getattr(tokenizer, 'backend_tokenizer', None) is not None:  # a fast tokenizer: skip transformers' per-call overhead
+        backend = plain_backend(tokenizer)
         enc = backend.encode(text, add_special_tokens=False)
         return enc.ids, enc.offsets
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)

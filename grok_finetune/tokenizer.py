@@ -20,11 +20,11 @@ from .core import (DataError, ConfigError, StageReport, sample_dir, shared_path,
 # %% auto #0
 __all__ = ['SPECIAL_PIECES', 'BYTE_PIECES', 'PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_ID', 'SEPARATOR_ID', 'MASK_ID', 'CONTROL_IDS',
            'BYTE_OFFSET', 'USER_DEFINED_PATTERN', 'FULLWIDTH_PUNCT', 'ASCII_PUNCT', 'spm_bpe_tokenizer',
-           'wrap_tokenizer', 'load_grok_tokenizer', 'sentencepiece_parity', 'corpus_texts', 'sample_texts',
-           'offline_tokenizer', 'get_tokenizer', 'NormalizeConfig', 'normalize_text', 'continuation_byte_ids',
-           'cap_ids', 'spm_normalize', 'prenormalized_twin', 'encode_chunks', 'encode_ids', 'tokenize_dataset',
-           'read_texts', 'clean_jsonl_table', 'tokenize_file', 'tokenizer_report', 'plot_token_lengths',
-           'demo_tokenize', 'han_byte_fallback']
+           'wrap_tokenizer', 'plain_backend', 'load_grok_tokenizer', 'sentencepiece_parity', 'corpus_texts',
+           'sample_texts', 'offline_tokenizer', 'get_tokenizer', 'NormalizeConfig', 'normalize_text',
+           'continuation_byte_ids', 'cap_ids', 'spm_normalize', 'prenormalized_twin', 'encode_chunks', 'encode_ids',
+           'tokenize_dataset', 'read_texts', 'clean_jsonl_table', 'tokenize_file', 'tokenizer_report',
+           'plot_token_lengths', 'demo_tokenize', 'han_byte_fallback']
 
 # %% ../nbs/01_tokenizer.ipynb #c85fb96a
 SPECIAL_PIECES = (['[PAD]', '[BOS]', '[EOS]', '[UNK]'] + ['\n' * k for k in range(1, 11)] + [str(d) for d in range(10)]
@@ -67,6 +67,15 @@ def wrap_tokenizer(backend: Tokenizer, name: str) -> PreTrainedTokenizerFast:
                                   model_max_length=8192, name_or_path=name)
     tok.backend_tokenizer.encode_special_tokens = True
     return tok
+
+def plain_backend(tokenizer) -> Tokenizer:
+    "The Rust `tokenizers.Tokenizer` inside a fast `tokenizer`, with no truncation or padding left on it."
+    backend = tokenizer.backend_tokenizer
+    # transformers switches both on the backend for a call and leaves them there until its next call: after
+    # `tok(texts, padding='max_length', max_length=16)` every direct `encode` would be cut and padded to 16 tokens
+    if backend.truncation is not None: backend.no_truncation()
+    if backend.padding is not None: backend.no_padding()
+    return backend
 
 @functools.lru_cache(maxsize=4)
 def _spm_vocab_merges(path: str, mtime_ns: int, size: int) -> tuple:
@@ -135,7 +144,7 @@ def sentencepiece_parity(texts: list,                        # strings to encode
     "Share of `texts` where `tokenizer` gives exactly sentencepiece's ids for `model_path`, with first mismatches."
     import sentencepiece as spm
     ref = spm.SentencePieceProcessor(model_file=str(model_path)).encode(list(texts))
-    got = [e.ids for e in tokenizer.backend_tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)]
+    got = [e.ids for e in plain_backend(tokenizer).encode_batch_fast(list(texts), add_special_tokens=False)]
     bad = [(t, r, g) for t, r, g in zip(texts, ref, got) if r != g]
     return {'n': len(texts), 'n_equal': len(texts) - len(bad), 'parity': 1 - len(bad) / max(1, len(texts)),
             'mismatches': [{'text': t[:80], 'sentencepiece': r[:12], 'fast': g[:12]} for t, r, g in bad[:max_examples]]}
@@ -284,7 +293,7 @@ def prenormalized_twin(backend: Tokenizer) -> Optional[Tokenizer]:
 
 def encode_chunks(texts: list, tokenizer, chunk: int = 1024) -> Iterator[list]:
     "Token ids of `texts` (no special tokens added), a list per `chunk` texts, the next chunk encoding while you consume."
-    backend = tokenizer.backend_tokenizer
+    backend = plain_backend(tokenizer)
     twin = prenormalized_twin(backend)
     encode = (lambda ts: twin.encode_batch_fast([spm_normalize(t) for t in ts], False)) if twin is not None \
              else (lambda ts: backend.encode_batch_fast(ts, False))
@@ -426,7 +435,7 @@ def tokenizer_report(records: Iterable[dict],           # records with `text` or
     texts, langs = [], []
     for r in records:
         t = text_fn(r); texts.append(t); langs.append(r.get('lang') or _lang(t))
-    lengths = np.array([len(e.ids) for e in tokenizer.backend_tokenizer.encode_batch_fast(texts, add_special_tokens=False)])
+    lengths = np.array([len(e.ids) for e in plain_backend(tokenizer).encode_batch_fast(texts, add_special_tokens=False)])
     chars = np.array([len(t) for t in texts])
     out = {'tokenizer': tokenizer.name_or_path, 'n': len(texts), 'max_length': max_length, 'by_lang': {}}
     for lang in sorted(set(langs)):
@@ -481,7 +490,7 @@ def han_byte_fallback(texts: Iterable[str], tokenizer) -> dict:
     for t in texts:
         for c in re.findall(_HAN, t): counts[c] = counts.get(c, 0) + 1
     chars = list(counts)
-    n_ids = [len(e.ids) for e in tokenizer.backend_tokenizer.encode_batch_fast(chars, add_special_tokens=False)]
+    n_ids = [len(e.ids) for e in plain_backend(tokenizer).encode_batch_fast(chars, add_special_tokens=False)]
     weights = np.array([counts[c] for c in chars])
     fallback = np.array([n > 2 for n in n_ids])                   # '▁' + 3 bytes; an in-vocabulary character is 1-2 ids
     per_char = np.array([n - 1 for n in n_ids])                   # without the dummy prefix

@@ -266,6 +266,11 @@ class GrokPreTrainedModel(PreTrainedModel):
     _skip_keys_device_placement = ['past_key_values']
     _supports_cache_class = True   # weight init: transformers' default (normal(0, initializer_range), RMSNorm weights 1)
 
+    @property
+    def is_gradient_checkpointing(self) -> bool:
+        "Whether any submodule checkpoints activations (peft reads this name, which transformers 5 renamed with a warning)."
+        return any(getattr(m, 'gradient_checkpointing', False) for m in self.modules())
+
 # %% ../nbs/07_grok_model.ipynb #f00852c1
 class GrokModel(GrokPreTrainedModel):
     "The Grok-1 decoder stack: scaled embeddings -> layers -> final RMSNorm."

@@ -528,7 +528,8 @@ def plot_dedup_report(extra: dict,              # `report.extra` of `dedup_recor
     "Histogram of verified candidate Jaccard (threshold marked) and bars of records removed per split, from `extra`."
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(6, 3))
     hist = extra['search']['jaccard_hist']
-    ax1.bar(np.arange(len(hist)) / len(hist), hist, width=1 / len(hist), align='edge', color='tab:gray', log=True)
+    ax1.bar(np.arange(len(hist)) / len(hist), hist, width=1 / len(hist), align='edge', color='tab:gray', log=any(hist))
+    if not any(hist): ax1.text(0.5, 0.5, 'no candidate pairs', ha='center', va='center', transform=ax1.transAxes)
     ax1.axvline(extra['threshold'], color='tab:red', lw=1)
     ax1.set_xlabel('Jaccard of verified candidates'); ax1.set_ylabel('pairs'); ax1.set_title(f'{title}: candidates', fontsize=9)
     removed = extra['removed_per_split']

@@ -15,9 +15,9 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_dir', 'shared_path', 'DataError', 'ConfigError', 'where',
            'StageReport', 'atomic_write', 'atomic_dir', 'read_jsonl', 'read_text_lines', 'write_jsonl', 'write_json',
-           'save_dataset', 'load_dataset_dir', 'file_sha256', 'config_hash', 'content_id', 'package_versions',
-           'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict', 'get_logger', 'progress', 'set_seed',
-           'TrainState', 'Callback']
+           'dataset_jsonl', 'save_dataset', 'load_dataset_dir', 'file_sha256', 'config_hash', 'content_id',
+           'package_versions', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict', 'get_logger',
+           'progress', 'set_seed', 'TrainState', 'Callback']
 
 # %% ../nbs/00_core.ipynb #fd2c4139
 def repo_root() -> Path:
@@ -206,6 +206,31 @@ def write_json(obj, path) -> Path:
     with atomic_write(path) as f: f.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + '\n')
     return Path(path)
 
+# %% ../nbs/00_core.ipynb #4c354fd9
+def _json_column(col) -> 'pa.Array':
+    "JSON text of each value of the arrow column `col`: integer lists joined by arrow, other values by `json.dumps`."
+    import pyarrow as pa, pyarrow.compute as pc
+    t = col.type
+    if (pa.types.is_list(t) or pa.types.is_large_list(t)) and pa.types.is_integer(t.value_type):
+        as_text = pc.cast(col, pa.large_list(pa.string()) if pa.types.is_large_list(t) else pa.list_(pa.string()))
+        return pc.fill_null(pc.binary_join_element_wise('[', pc.binary_join(as_text, ', '), ']', ''), 'null')
+    return pa.array([json.dumps(v, ensure_ascii=False, default=_json_default) for v in col.to_pylist()], pa.string())
+
+def dataset_jsonl(ds,                       # a `datasets.Dataset` (its rows, in order, whatever its format)
+                  batch_size: int = 2048,
+                 ) -> Iterator[bytes]:
+    "The rows of `ds` as UTF-8 JSONL, one `bytes` per batch, byte for byte what `json.dumps(row, ensure_ascii=False)` writes."
+    import pyarrow as pa, pyarrow.compute as pc
+    for table in ds.with_format('arrow').iter(batch_size=batch_size):
+        if not table.column_names: yield b'{}\n' * table.num_rows; continue
+        parts = []
+        for k, name in enumerate(table.column_names):
+            parts += [('{' if k == 0 else ', ') + json.dumps(name, ensure_ascii=False) + ': ', _json_column(table.column(name))]
+        lines = pc.binary_join_element_wise(*parts, '}\n', '')
+        lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
+        batch = pa.ListArray.from_arrays(pa.array([0, len(lines)], pa.int32()), lines)   # one list holding every line
+        yield pc.binary_join(batch, '')[0].as_buffer().to_pybytes() if len(lines) else b''
+
 # %% ../nbs/00_core.ipynb #785d1987
 def save_dataset(data,                          # a `datasets.Dataset` or a list of record dicts
                  out_dir,                       # the dataset folder: `out_dir/` (arrow) and `out_dir.jsonl`
@@ -221,7 +246,9 @@ def save_dataset(data,                          # a `datasets.Dataset` or a list
         with atomic_dir(out_dir) as d: ds.save_to_disk(str(d))
         paths['arrow'] = out_dir
     if 'jsonl' in formats:
-        paths['jsonl'] = write_jsonl(iter(ds), out_dir.with_suffix('.jsonl'))
+        with atomic_write(out_dir.with_suffix('.jsonl'), 'wb') as f:
+            for lines in dataset_jsonl(ds): f.write(lines)
+        paths['jsonl'] = out_dir.with_suffix('.jsonl')
     return paths
 
 def load_dataset_dir(path):

@@ -403,8 +403,8 @@ def tokenize_file(path,                             # `.txt` or `.jsonl` input
     tokenizer = tokenizer or get_tokenizer()
     report = StageReport('tokenize')
     table = clean_jsonl_table(path, text_column) if Path(path).suffix == '.jsonl' else None
-    if table is not None: report.n_in = report.n_out = table.num_rows    # fast path: a clean file, parsed in C++
-    if table is not None:   # fingerprinted by the file's digest: hashing the parsed table through dill costs more
+    if table is not None:   # fast path: a clean file, parsed in C++, fingerprinted by its digest
+        report.n_in = report.n_out = table.num_rows
         ds = datasets.Dataset(table, fingerprint=config_hash(['jsonl', file_sha256(path), text_column])[:32])
     else: ds = datasets.Dataset.from_list(read_texts(path, text_column, on_error, report))
     if len(ds) == 0: raise DataError(f'{path}: no non-empty texts to tokenize ({report})')

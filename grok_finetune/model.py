@@ -5,7 +5,7 @@
 # %% ../nbs/07_grok_model.ipynb #2051868c
 from __future__ import annotations
 import contextlib, json, math, os, re, shutil, tempfile, time
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass, asdict, fields as dataclass_fields
 from pathlib import Path
 from typing import Optional, Union
 import torch
@@ -23,10 +23,10 @@ from .tokenizer import offline_tokenizer
 from .core import ConfigError, config_hash, file_sha256, get_logger, sample_dir
 
 # %% auto #0
-__all__ = ['HPCAI_KEY_MAPPING', 'HPCAI_CONFIG_KEYS', 'WEIGHT_BYTES', 'SHARDINGS', 'GrokConfig', 'tiny_grok_config',
+__all__ = ['CACHE_KWARG', 'HPCAI_KEY_MAPPING', 'HPCAI_CONFIG_KEYS', 'WEIGHT_BYTES', 'SHARDINGS', 'GrokConfig', 'tiny_grok_config',
            'grok_param_count', 'compute_dtype', 'GrokRMSNorm', 'rotate_half', 'apply_rope',
            'segment_ids_from_positions', 'grok_attention_mask', 'GrokAttention', 'GrokExpert', 'GrokRouter', 'GrokMoE',
-           'dispatch_slack', 'GrokDecoderLayer', 'GrokPreTrainedModel', 'GrokModel', 'causal_lm_loss',
+           'dispatch_slack', 'GrokDecoderLayer', 'resolve_cache', 'GrokPreTrainedModel', 'GrokModel', 'causal_lm_loss',
            'GrokForCausalLM', 'quiet_progress', 'grok_config_from_hpcai', 'map_checkpoint_key', 'load_grok_checkpoint',
            'save_in_hpcai_layout', 'pack_documents', 'pretrain_tiny', 'tiny_pretrain_docs', 'load_pretrained_tiny',
            'lora_param_count', 'activation_bytes', 'plan_memory', 'measure_training_memory']
@@ -35,7 +35,7 @@ __all__ = ['HPCAI_KEY_MAPPING', 'HPCAI_CONFIG_KEYS', 'WEIGHT_BYTES', 'SHARDINGS'
 class GrokConfig(PretrainedConfig):
     "Configuration of a Grok-1-architecture model; the defaults are the full released Grok-1."
     model_type = 'grok1'
-    keys_to_ignore_at_inference = ['past_key_values']
+    keys_to_ignore_at_inference = ['cache', 'past_key_values']
 
     def __init__(self,
                  vocab_size: int = 131072,            # tokens in the (tied) embedding
@@ -161,13 +161,13 @@ class GrokAttention(nn.Module):
         self.o_proj = nn.Linear(self.n_heads * self.head_dim, c.hidden_size, bias=False)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor, position_ids: torch.Tensor,
-                past_key_values: Optional[Cache] = None) -> torch.Tensor:
+                cache: Optional[Cache] = None) -> torch.Tensor:
         b, t, _ = x.shape
         q = apply_rope(self.q_proj(x).view(b, t, self.n_heads, self.head_dim), position_ids, self.config.rope_theta)
         k = apply_rope(self.k_proj(x).view(b, t, self.n_kv, self.head_dim), position_ids, self.config.rope_theta)
         v = self.v_proj(x).view(b, t, self.n_kv, self.head_dim)
-        if past_key_values is not None:
-            k, v = past_key_values.update(k.transpose(1, 2), v.transpose(1, 2), self.layer_idx)
+        if cache is not None:
+            k, v = cache.update(k.transpose(1, 2), v.transpose(1, 2), self.layer_idx)
             k, v = k.transpose(1, 2), v.transpose(1, 2)
         q = q.view(b, t, self.n_kv, self.n_heads // self.n_kv, self.head_dim)
         dt, cap = compute_dtype(x.dtype), self.config.max_attn_value
@@ -251,10 +251,19 @@ class GrokDecoderLayer(GradientCheckpointingLayer):
             setattr(self, name, GrokRMSNorm(config.hidden_size, config.rms_norm_eps))
 
     def forward(self, hidden_states: torch.Tensor, mask: torch.Tensor, position_ids: torch.Tensor,
-                past_key_values: Optional[Cache] = None, **kwargs) -> torch.Tensor:
-        h = hidden_states + self.post_attn_norm(self.attn(self.pre_attn_norm(hidden_states), mask, position_ids, past_key_values))
+                cache: Optional[Cache] = None, **kwargs) -> torch.Tensor:
+        h = hidden_states + self.post_attn_norm(self.attn(self.pre_attn_norm(hidden_states), mask, position_ids, cache))
         moe_out, _ = self.moe_block(self.pre_moe_norm(h))
         return h + self.post_moe_norm(moe_out)
+
+# %% ../nbs/07_grok_model.ipynb #b312c8ea
+CACHE_KWARG = 'cache' if 'cache' in {f.name for f in dataclass_fields(BaseModelOutputWithPast)} else 'past_key_values'
+
+def resolve_cache(cache: Optional[Cache] = None, past_key_values: Optional[Cache] = None) -> Optional[Cache]:
+    "The KV cache given as `cache` (transformers >= 5.24) or as `past_key_values` (earlier); both at once is an error."
+    if cache is not None and past_key_values is not None:
+        raise ValueError('Got the KV cache twice, as `cache` and as `past_key_values`: pass one of them')
+    return cache if cache is not None else past_key_values
 
 # %% ../nbs/07_grok_model.ipynb #7eea025d
 class GrokPreTrainedModel(PreTrainedModel):
@@ -263,7 +272,7 @@ class GrokPreTrainedModel(PreTrainedModel):
     base_model_prefix = 'model'
     supports_gradient_checkpointing = True
     _no_split_modules = ['GrokDecoderLayer']
-    _skip_keys_device_placement = ['past_key_values']
+    _skip_keys_device_placement = ['cache', 'past_key_values']
     _supports_cache_class = True   # weight init: transformers' default (normal(0, initializer_range), RMSNorm weights 1)
 
     @property
@@ -286,16 +295,18 @@ class GrokModel(GrokPreTrainedModel):
     def set_input_embeddings(self, value): self.embed_tokens = value
 
     def forward(self, input_ids: Optional[torch.LongTensor] = None, attention_mask: Optional[torch.Tensor] = None,
-                position_ids: Optional[torch.LongTensor] = None, past_key_values: Optional[Cache] = None,
+                position_ids: Optional[torch.LongTensor] = None, cache: Optional[Cache] = None,
                 inputs_embeds: Optional[torch.Tensor] = None, use_cache: Optional[bool] = None,
-                output_hidden_states: Optional[bool] = None, **kwargs) -> BaseModelOutputWithPast:
+                output_hidden_states: Optional[bool] = None, past_key_values: Optional[Cache] = None,
+                **kwargs) -> BaseModelOutputWithPast:
+        cache = resolve_cache(cache, past_key_values)
         if (input_ids is None) == (inputs_embeds is None):
             raise ValueError('Pass exactly one of input_ids or inputs_embeds')
         if inputs_embeds is None: inputs_embeds = self.embed_tokens(input_ids)
         use_cache = use_cache if use_cache is not None else (self.config.use_cache and not self.training)
-        if use_cache and past_key_values is None: past_key_values = DynamicCache(config=self.config)
+        if use_cache and cache is None: cache = DynamicCache(config=self.config)
         b, t = inputs_embeds.shape[:2]
-        past = past_key_values.get_seq_length() if past_key_values is not None else 0
+        past = cache.get_seq_length() if cache is not None else 0
         if position_ids is None:
             position_ids = (torch.arange(past, past + t, device=inputs_embeds.device))[None].expand(b, -1)
         key_valid = (attention_mask.bool() if attention_mask is not None
@@ -309,11 +320,11 @@ class GrokModel(GrokPreTrainedModel):
         hidden = []
         for layer in self.layers:
             hidden.append(h)
-            h = layer(h, mask, position_ids, past_key_values)
+            h = layer(h, mask, position_ids, cache)
         h = self.norm(h)
         keep = output_hidden_states if output_hidden_states is not None else self.config.output_hidden_states
-        return BaseModelOutputWithPast(last_hidden_state=h, past_key_values=past_key_values if use_cache else None,
-                                       hidden_states=tuple(hidden + [h]) if keep else None)
+        return BaseModelOutputWithPast(last_hidden_state=h, hidden_states=tuple(hidden + [h]) if keep else None,
+                                       **{CACHE_KWARG: cache if use_cache else None})
 
 # %% ../nbs/07_grok_model.ipynb #994ce119
 def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor, position_ids: Optional[torch.Tensor] = None,
@@ -342,12 +353,12 @@ class GrokForCausalLM(GrokPreTrainedModel, GenerationMixin):
     def set_output_embeddings(self, value): self.lm_head = value
 
     def forward(self, input_ids: Optional[torch.LongTensor] = None, attention_mask: Optional[torch.Tensor] = None,
-                position_ids: Optional[torch.LongTensor] = None, past_key_values: Optional[Cache] = None,
+                position_ids: Optional[torch.LongTensor] = None, cache: Optional[Cache] = None,
                 inputs_embeds: Optional[torch.Tensor] = None, labels: Optional[torch.LongTensor] = None,
                 use_cache: Optional[bool] = None, logits_to_keep: int = 0, output_hidden_states: Optional[bool] = None,
-                **kwargs) -> CausalLMOutputWithPast:
+                past_key_values: Optional[Cache] = None, **kwargs) -> CausalLMOutputWithPast:
         out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
-                         past_key_values=past_key_values, inputs_embeds=inputs_embeds, use_cache=use_cache,
+                         cache=resolve_cache(cache, past_key_values), inputs_embeds=inputs_embeds, use_cache=use_cache,
                          output_hidden_states=output_hidden_states)
         h = out.last_hidden_state
         if logits_to_keep: h = h[:, -logits_to_keep:]
@@ -355,8 +366,8 @@ class GrokForCausalLM(GrokPreTrainedModel, GenerationMixin):
         loss = None
         if labels is not None:
             loss = causal_lm_loss(logits, labels, position_ids, kwargs.get('num_items_in_batch'))
-        return CausalLMOutputWithPast(loss=loss, logits=logits, past_key_values=out.past_key_values,
-                                      hidden_states=out.hidden_states)
+        return CausalLMOutputWithPast(loss=loss, logits=logits, hidden_states=out.hidden_states,
+                                      **{CACHE_KWARG: getattr(out, CACHE_KWARG)})
 
 # %% ../nbs/07_grok_model.ipynb #51c3ce75
 AutoConfig.register(GrokConfig.model_type, GrokConfig, exist_ok=True)

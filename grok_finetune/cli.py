@@ -8,11 +8,35 @@ import argparse, sys
 from pathlib import Path
 from typing import Optional
 import yaml
-from .core import ConfigError, DataError, repo_root
+from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, installed_versions, lock_drift,
+                                read_lock, repo_root)
 from .pipeline import STAGES, load_run_config, run_pipeline, resolve_path, base_model_path
 
 # %% auto #0
-__all__ = ['COMMANDS', 'build_parser', 'parse_overrides', 'chat', 'format_summary', 'main']
+__all__ = ['COMMANDS', 'version_report', 'PrintVersions', 'build_parser', 'parse_overrides', 'chat', 'format_summary', 'main']
+
+# %% ../nbs/14_cli.ipynb #2f53d3c7
+def version_report(lock_path=None) -> str:
+    "Installed versions of the main packages next to the lock's, and a warning naming every locked package that differs."
+    lock, installed = read_lock(lock_path), installed_versions()
+    drift = lock_drift(lock, installed)
+    rows = [f"{'package':<16} {'installed':<14} {'locked':<14}"]
+    for name in PACKAGES:
+        key = name.lower().replace('_', '-')
+        have, locked = installed.get(key), lock.get(key)
+        mark = '  <- differs' if key in drift else ''
+        rows.append(f"{name:<16} {have or 'not installed':<14} {locked or '-':<14}{mark}")
+    where = lock_path or LOCK_FILE
+    if not lock:
+        rows.append(f'no lock ({where}) found: the versions are whatever pip resolved; the tested ones are in the '
+                    'checkout\'s constraints.txt')
+    elif drift:
+        listed = ', '.join(f'{k} {v[0] or "missing"} (locked {v[1]})' for k, v in sorted(drift.items()))
+        rows.append(f'warning: {len(drift)} of {len(lock)} locked packages differ from {where}: {listed}. '
+                    'To get the tested stack: `make install`; to adopt these versions: `make lock` after `make test-latest` passes.')
+    else:
+        rows.append(f'all {len(lock)} locked packages match {where}')
+    return '\n'.join(rows)
 
 # %% ../nbs/14_cli.ipynb #e6e70f4c
 COMMANDS = {
@@ -27,6 +51,11 @@ COMMANDS = {
     'demo': 'every stage on the bundled sample corpus with configs/demo_cpu.yaml',
     'chat': 'talk to the fine-tuned model from the terminal, the adapter chosen by --domain',
 }
+
+class PrintVersions(argparse.Action):
+    "`--version`: print `version_report()` (installed vs locked versions) and exit."
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_report()); parser.exit()
 
 def build_parser() -> argparse.ArgumentParser:
     "The `grok-finetune` argument parser."
@@ -45,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument('--prompt', default=None, help='answer this one prompt and exit (default: read prompts from stdin)')
         else:
             s.add_argument('--force', action='store_true', help='rerun stages even when their inputs and config are unchanged')
+    p.add_argument('--version', nargs=0, action=PrintVersions,
+                   help='print the installed versions next to the locked ones, and exit')
+    doctor = sub.add_parser('doctor', help='compare the installed packages with the lock (constraints.txt)',
+                            description='compare the installed packages with the lock (constraints.txt)')
+    doctor.add_argument('--lock', default=None, help='lock file to compare with (default: constraints.txt of the checkout)')
     return p
 
 def parse_overrides(items: list) -> dict:
@@ -104,6 +138,8 @@ def main(argv: Optional[list] = None) -> int:
     "Entry point of the `grok-finetune` console script."
     try: args = build_parser().parse_args(argv)
     except SystemExit as e: return int(e.code or 0)   # --help, or a usage error argparse already printed
+    if args.command == 'doctor':
+        print(version_report(args.lock)); return 0
     try:
         config = args.config or str(repo_root()/'configs'/'demo_cpu.yaml')
         overrides = parse_overrides(args.set)

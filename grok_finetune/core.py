@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #342092aa
 from __future__ import annotations
-import contextlib, dataclasses, hashlib, json, logging, os, random, shutil, sys, tempfile, types, typing
+import contextlib, dataclasses, hashlib, json, logging, os, random, re, shutil, sys, tempfile, types, typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
@@ -13,9 +13,10 @@ import yaml
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_dir', 'shared_path', 'DataError', 'ConfigError', 'where',
-           'StageReport', 'atomic_write', 'atomic_dir', 'read_jsonl', 'read_text_lines', 'write_jsonl', 'write_json',
-           'dataset_jsonl', 'save_dataset', 'load_dataset_dir', 'file_sha256', 'config_hash', 'content_id',
+__all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_dir', 'shared_path', 'DataError',
+           'ConfigError', 'where', 'StageReport', 'atomic_write', 'atomic_dir', 'read_jsonl', 'read_text_lines',
+           'write_jsonl', 'write_json', 'dataset_jsonl', 'save_dataset', 'load_dataset_dir', 'canonical_name',
+           'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash', 'content_id',
            'package_versions', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict', 'get_logger',
            'progress', 'set_seed', 'TrainState', 'Callback']
 
@@ -256,6 +257,41 @@ def load_dataset_dir(path):
     import datasets
     return datasets.load_from_disk(str(path))
 
+# %% ../nbs/00_core.ipynb #f3cf6fcd
+LOCK_FILE = 'constraints.txt'
+
+def canonical_name(name: str) -> str:
+    "A distribution name as pip compares them (PEP 503): lower case, runs of `-_.` as one `-`."
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+def read_lock(path=None) -> dict:
+    "`{name: version}` pinned by the lock at `path` (default `repo_root()/constraints.txt`); `{}` when there is none."
+    path = Path(path) if path is not None else repo_root()/LOCK_FILE
+    if not path.exists(): return {}
+    pins = {}
+    for n, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+        line = line.split('#', 1)[0].strip()
+        if not line: continue
+        name, sep, version = line.partition('==')
+        if not sep or not name.strip() or not version.strip():
+            raise ConfigError(f'{path}:{n}: expected NAME==VERSION, got {line!r}; regenerate the lock with `make lock`')
+        pins[canonical_name(name.strip())] = version.strip()
+    return pins
+
+# %% ../nbs/00_core.ipynb #81d25df6
+def installed_versions() -> dict:
+    "`{canonical name: version}` of every distribution installed in this environment."
+    return {canonical_name(d.metadata['Name']): d.version for d in metadata.distributions() if d.metadata['Name']}
+
+def lock_drift(lock: dict, installed: Optional[dict] = None) -> dict:
+    "`{name: (installed, locked)}` for each package of `lock` whose installed release differs (installed None: missing)."
+    installed = installed_versions() if installed is None else {canonical_name(k): v for k, v in installed.items()}
+    drift = {}
+    for name, locked in lock.items():
+        have = installed.get(canonical_name(name))
+        if have is None or have.split('+')[0] != locked.split('+')[0]: drift[name] = (have, locked)
+    return drift
+
 # %% ../nbs/00_core.ipynb #cb64315f
 def file_sha256(path, chunk: int = 1 << 20) -> str:
     "SHA-256 hex digest of the file at `path` (a folder: of its files' names and digests, in order)."
@@ -301,6 +337,8 @@ def write_manifest(out_dir,                 # folder the manifest describes; `ma
                 'config': dataclasses.asdict(config) if is_dataclass(config) else config,
                 'packages': package_versions(), 'python': sys.version.split()[0],
                 'inputs': {str(p): file_sha256(p) for p in inputs}, 'counts': counts or {}}
+    lock = read_lock()
+    if lock: manifest['lock'] = {'file': LOCK_FILE, 'drift': {k: {'installed': v[0], 'locked': v[1]} for k, v in lock_drift(lock).items()}}
     if extra: manifest.update(extra)
     return write_json(manifest, Path(out_dir)/'manifest.json')
 

@@ -44,9 +44,10 @@ def write_lock(pins: dict, path: Path):
 def pin_environment(pins: dict, path: Path):
     "Give every package line of `environment.yml` its locked version; fail on a package the lock lacks."
     locked = {canonical(n): v for n, v in pins.items()}
-    out = []
+    out, in_dependencies = [], False
     for line in path.read_text(encoding='utf-8').splitlines():
-        m = re.match(r'^(\s*-\s+)([A-Za-z0-9_.\-]+)(\s*(?:[<>=!~]=?|=)[^#\s]*)?(\s*#.*)?$', line)
+        if re.match(r'^\S', line): in_dependencies = line.startswith('dependencies:')
+        m = in_dependencies and re.match(r'^(\s*-\s+)([A-Za-z0-9_.\-]+)(\s*(?:[<>=!~]=?|=)[^#\s]*)?(\s*#.*)?$', line)
         name = m and canonical(m.group(2))
         if m and name not in ('pip', 'python'):
             key = 'torch' if name == 'pytorch' else name

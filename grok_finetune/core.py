@@ -14,11 +14,11 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_dir', 'shared_path', 'DataError',
-           'ConfigError', 'where', 'StageReport', 'atomic_write', 'atomic_dir', 'read_jsonl', 'read_text_lines',
-           'write_jsonl', 'write_json', 'dataset_jsonl', 'save_dataset', 'load_dataset_dir', 'canonical_name',
-           'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash', 'content_id',
-           'package_versions', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict', 'get_logger',
-           'progress', 'set_seed', 'TrainState', 'Callback']
+           'ConfigError', 'where', 'StageReport', 'atomic_write', 'atomic_dir', 'parse_json_line', 'read_jsonl',
+           'read_text_lines', 'write_jsonl', 'write_json', 'dataset_jsonl', 'save_dataset', 'load_dataset_dir',
+           'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash',
+           'content_id', 'package_versions', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict',
+           'get_logger', 'progress', 'set_seed', 'TrainState', 'Callback']
 
 # %% ../nbs/00_core.ipynb #fd2c4139
 def repo_root() -> Path:
@@ -155,6 +155,38 @@ def _handle(err: DataError, on_error: str, report: Optional[StageReport], path, 
     if on_error == 'raise': raise err
     if report is not None: report.skip_line(path, line_no, str(err).split(': ', 1)[-1])
 
+# %% ../nbs/00_core.ipynb #161f0684
+def _reject_constant(name: str):
+    raise ValueError(f'{name} is not JSON (write null, or a number)')
+
+def _lone_surrogate(obj, field: str = '') -> Optional[tuple]:
+    "`(field, position, code point)` of the first lone surrogate in the strings (keys too) of `obj`, else None."
+    stack = [(obj, field)]
+    while stack:
+        value, name = stack.pop()
+        if isinstance(value, str):
+            bad = next((i for i, ch in enumerate(value) if '\ud800' <= ch <= '\udfff'), None)
+            if bad is not None: return name or '<value>', bad, ord(value[bad])
+        elif isinstance(value, dict): stack += [(k, f'{name}.{k}' if name else k) for k in value] + \
+                                              [(v, f'{name}.{k}' if name else k) for k, v in value.items()]
+        elif isinstance(value, list): stack += [(v, f'{name}[{i}]') for i, v in enumerate(value)]
+    return None
+
+def parse_json_line(line: str, path, line_no: int):
+    "The JSON value of `line` (line `line_no` of `path`); `DataError` naming `path:line` for anything that is not JSON text."
+    try: obj = json.loads(line, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise DataError(f'{where(path, line_no)}: invalid JSON ({e.msg} at column {e.colno}); fix or remove the line') from None
+    except RecursionError:
+        raise DataError(f'{where(path, line_no)}: JSON nested too deeply to read; flatten the record') from None
+    except ValueError as e:
+        raise DataError(f'{where(path, line_no)}: {e}; fix or remove the line') from None
+    if '\\u' in line and (found := _lone_surrogate(obj)):
+        field, pos, cp = found
+        raise DataError(f'{where(path, line_no)}: field {field!r} holds a lone surrogate U+{cp:04X} at character {pos} '
+                        '(an unpaired \\ud800-\\udfff escape), which is not text; fix the escape or remove the line')
+    return obj
+
 # %% ../nbs/00_core.ipynb #c1a6ca1d
 def read_jsonl(path,                                 # a `.jsonl` file, one JSON object per line
                on_error: str = 'raise',               # `raise` stops at the first bad line; `skip` counts it in `report`
@@ -168,9 +200,7 @@ def read_jsonl(path,                                 # a `.jsonl` file, one JSON
         try:
             line = _decode(raw, path, line_no)
             if not line.strip(): continue
-            try: obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise DataError(f'{where(path, line_no)}: invalid JSON ({e.msg} at column {e.colno}); fix or remove the line') from None
+            obj = parse_json_line(line, path, line_no)
             if not isinstance(obj, dict):
                 raise DataError(f'{where(path, line_no)}: expected a JSON object, got {type(obj).__name__}; one record per line')
         except DataError as err:

@@ -23,15 +23,19 @@ __all__ = ['FOUND_BY', 'normalize_text', 'parse_shingle_spec', 'is_cjk_text', 's
 # %% ../nbs/05_dedup.ipynb #66e6e1a3
 _SPACES = '\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'
 _SPACE_RE = re.compile(f'[{_SPACES}]+')
-_FULLWIDTH = {c: c - 0xfee0 for c in range(0xff01, 0xff5f)}
+_INVISIBLE_RE = re.compile('[\u00ad\u200b-\u200d\u2060\ufeff]')
+_CJK_RANGES = ((0x3040, 0x30ff), (0x3400, 0x4dbf), (0x4e00, 0x9fff), (0xf900, 0xfaff), (0xac00, 0xd7af))
+_CJK_CLASS = ''.join(f'{chr(a)}-{chr(b)}' for a, b in _CJK_RANGES)
+_SPACE_BY_CJK_RE = re.compile(f' (?=[{_CJK_CLASS}])|(?<=[{_CJK_CLASS}]) ')
+_FULLWIDTH = {c: c - 0xfee0 for c in range(0xff01, 0xff5f)} | {ord(k): v for k, v in zip('。、「」『』', '.,' + '"' * 4)}
 
 def normalize_text(text: str) -> str:
-    "`text` in NFC, lower case, full-width ASCII folded to ASCII, white-space runs collapsed to one space."
-    return _SPACE_RE.sub(' ', unicodedata.normalize('NFC', text).lower().translate(_FULLWIDTH)).strip(' ')
+    "`text` in NFC, lower case, widths folded, invisible characters dropped, no space touching CJK, runs of space as one."
+    text = _INVISIBLE_RE.sub('', unicodedata.normalize('NFC', text)).lower().translate(_FULLWIDTH)
+    return _SPACE_BY_CJK_RE.sub('', _SPACE_RE.sub(' ', text)).strip(' ')
 
 # %% ../nbs/05_dedup.ipynb #2ce5cadb
-_CJK_RANGES = ((0x3040, 0x30ff), (0x3400, 0x4dbf), (0x4e00, 0x9fff), (0xf900, 0xfaff), (0xac00, 0xd7af))
-_CJK_RE = re.compile('[' + ''.join(f'{chr(a)}-{chr(b)}' for a, b in _CJK_RANGES) + ']')
+_CJK_RE = re.compile(f'[{_CJK_CLASS}]')
 
 def parse_shingle_spec(spec: str) -> tuple:
     "`spec` like `'char3'` or `'word2'` as `(unit, n)`."
@@ -47,7 +51,9 @@ def shingles(text: str, cjk: str = 'char3', latin: str = 'char5', cjk_share: flo
     "The shingle set of `text`: the `cjk` recipe for Chinese/Japanese/Korean text, else the `latin` recipe."
     t = normalize_text(text)
     if not t: return set()
-    unit, n = parse_shingle_spec(cjk if is_cjk_text(t, cjk_share) else latin)
+    chinese = is_cjk_text(t, cjk_share)
+    unit, n = parse_shingle_spec(cjk if chinese else latin)
+    if unit == 'char' and chinese: t = t.replace(' ', '')
     if unit == 'char': return {t[i:i + n] for i in range(max(len(t) - n + 1, 1))}
     words = t.split(' ')
     return {' '.join(words[i:i + n]) for i in range(max(len(words) - n + 1, 1))}
@@ -84,10 +90,8 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 # %% ../nbs/05_dedup.ipynb #57411a26
-_SPACE_CPS = np.array([9, 10, 11, 12, 13, 32, 0x85, 0xa0, 0x1680, *range(0x2000, 0x200b), 0x2028, 0x2029, 0x202f, 0x205f, 0x3000])
-_IS_SPACE = np.zeros(0x3002, bool); _IS_SPACE[_SPACE_CPS] = True
 _IS_CJK = np.zeros(0x10000, bool)
-for _lo, _hi in ((0x3040, 0x30ff), (0x3400, 0x4dbf), (0x4e00, 0x9fff), (0xf900, 0xfaff), (0xac00, 0xd7af)): _IS_CJK[_lo:_hi + 1] = True
+for _lo, _hi in _CJK_RANGES: _IS_CJK[_lo:_hi + 1] = True
 
 def _per_doc_sum(mask: np.ndarray, offs: np.ndarray) -> np.ndarray:
     "Sum of `mask` over each document `[offs[i], offs[i+1])`."
@@ -99,21 +103,17 @@ def _offsets(lengths: np.ndarray) -> np.ndarray:
     offs = np.zeros(len(lengths) + 1, np.int64); np.cumsum(lengths, out=offs[1:])
     return offs
 
+def _drop_spaces(cps: np.ndarray, offs: np.ndarray, docs_mask: np.ndarray) -> tuple:
+    "`cps` and `offs` without the spaces of the documents where `docs_mask` is True."
+    owner = np.repeat(np.arange(len(offs) - 1), np.diff(offs))
+    keep = ~((cps == 32) & docs_mask[owner])
+    return cps[keep], _offsets(_per_doc_sum(keep, offs))
+
 def _normalized_codepoints(texts: list) -> tuple:
     "Code points (uint32) of `normalize_text` of every text, concatenated, with document offsets."
-    low = [unicodedata.normalize('NFC', t).lower() for t in texts]
-    cps = np.frombuffer(''.join(low).encode('utf-32-le'), dtype='<u4').copy()
-    offs = _offsets(np.fromiter((len(t) for t in low), dtype=np.int64, count=len(low)))
-    cps[(cps >= 0xff01) & (cps <= 0xff5e)] -= 0xfee0
-    space = _IS_SPACE[np.minimum(cps, 0x3001)]
-    cps[space] = 32
-    first = np.zeros(len(cps), bool); first[offs[:-1][offs[1:] > offs[:-1]]] = True
-    keep = ~(space & (np.concatenate([[False], space[:-1]]) | first))
-    offs = _offsets(_per_doc_sum(keep, offs))
-    cps, space = cps[keep], space[keep]
-    keep = np.ones(len(cps), bool); keep[offs[1:][offs[1:] > offs[:-1]] - 1] = False
-    keep |= ~space
-    return cps[keep], _offsets(_per_doc_sum(keep, offs))
+    norm = [normalize_text(t) for t in texts]
+    cps = np.frombuffer(''.join(norm).encode('utf-32-le'), dtype='<u4').copy()
+    return cps, _offsets(np.fromiter((len(t) for t in norm), dtype=np.int64, count=len(norm)))
 
 def _windows(cps: np.ndarray, offs: np.ndarray, docs: np.ndarray, unit: str, n: int) -> tuple:
     "`(doc, start, length)` of every `unit` n-gram window of `docs` (a shorter document is one window)."
@@ -213,6 +213,7 @@ def encode_shingles(texts: list,                 # the documents
     n_docs = len(texts)
     n_cjk, n_ns = _per_doc_sum(_IS_CJK[np.minimum(cps, 0xffff)], offs), _per_doc_sum(cps != 32, offs)
     doc_cjk = n_cjk >= cjk_share * np.maximum(n_ns, 1)
+    if parse_shingle_spec(cjk)[0] == 'char': cps, offs = _drop_spaces(cps, offs, doc_cjk)
     cps64 = np.concatenate([cps, np.zeros(3, cps.dtype)]).astype(np.uint64)
     docs_parts, hash_parts = [], []
     for is_cjk, spec in ((True, cjk), (False, latin)):

@@ -4,12 +4,12 @@
 
 # %% ../nbs/04_hash_split.ipynb #23075f35
 from __future__ import annotations
-import hashlib, math
+import hashlib, math, re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal, Optional
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 import matplotlib.pyplot as plt
 from .core import ConfigError, DataError, StageReport, content_id, get_logger
 
@@ -19,12 +19,43 @@ __all__ = ['SPLITS', 'normalize_url', 'url_digest', 'bucket_id', 'url_fraction',
            'plot_split_report']
 
 # %% ../nbs/04_hash_split.ipynb #9b3710e4
+_WEB_SCHEMES, _DEFAULT_PORTS = ('http', 'https'), {'http': 80, 'https': 443}
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_UNRESERVED = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~')
+
+def _escape(match: re.Match) -> str:
+    "A `%XX` escape in upper case, or the character itself when it is unreserved (RFC 3986: `%7E` is `~`)."
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else match.group(0).upper()
+
+def _canonical_host(host: str) -> str:
+    "`host` lower-cased, each Unicode label in its IDNA (punycode) form; left as it is where IDNA refuses it."
+    host = host.lower().rstrip('.')
+    try: return host.encode('idna').decode('ascii')
+    except UnicodeError: return host
+
+def _canonical_path(path: str) -> str:
+    "`path` with non-ASCII characters percent-encoded (UTF-8), escapes upper-cased or decoded, no trailing `/`."
+    path = quote(path, safe=_PATH_SAFE, errors='surrogatepass')
+    return re.sub(r'%([0-9a-fA-F]{2})', _escape, path).rstrip('/')
+
+# %% ../nbs/04_hash_split.ipynb #8ab25c96
 def normalize_url(url: str) -> str:
-    "Canonical form of `url`: trimmed, scheme and host lower-cased, `#fragment` and trailing `/` removed."
-    url = url.strip()
+    "The canonical URL of `url` that the split hashes (see the table above); '' when nothing is left of it."
+    url = re.sub(r'[\t\n\r]', '', url).strip()
+    if re.match(r'^(//)?[\w-]+(\.[\w-]+)+(:\d+)?([/?#]|$)', url) and not re.match(r'^[a-z][a-z0-9+.-]*://', url, re.I):
+        url = 'https:' + url if url.startswith('//') else 'https://' + url
     parts = urlsplit(url)
-    if not parts.scheme and not parts.netloc: return url.rstrip('/')
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip('/'), parts.query, ''))
+    if not parts.netloc: return url.split('#', 1)[0].rstrip('/')
+    scheme = parts.scheme.lower()
+    try: port = parts.port
+    except ValueError: return urlunsplit((scheme, parts.netloc.lower(), _canonical_path(parts.path), parts.query, ''))
+    host = _canonical_host(parts.hostname or '')
+    if scheme in _WEB_SCHEMES:
+        if port == _DEFAULT_PORTS[scheme]: port = None
+        scheme = 'https'
+    netloc = host + (f':{port}' if port is not None else '')
+    return urlunsplit((scheme, netloc, _canonical_path(parts.path), parts.query, ''))
 
 # %% ../nbs/04_hash_split.ipynb #3902cadd
 def url_digest(url: str) -> str:
@@ -115,9 +146,12 @@ def url_keys(records: list, cfg: SplitConfig, report: StageReport) -> list:
     keys, n_fallback, canonical = [], 0, {}
     for i, rec in enumerate(records):
         url = rec.get(cfg.url_field)
+        if url is not None and not isinstance(url, str):
+            raise DataError(f"record {i} (id={rec.get('id')!r}): {cfg.url_field!r} is a {type(url).__name__}, expected one URL "
+                            f"string; keep one source URL per record (e.g. the page the text came from) before the split")
         if isinstance(url, str) and url.strip():
-            if url not in canonical: canonical[url] = normalize_url(url) if cfg.normalize_urls else url
-            keys.append(canonical[url]); continue
+            if url not in canonical: canonical[url] = normalize_url(url) if cfg.normalize_urls else url.strip()
+            if canonical[url]: keys.append(canonical[url]); continue
         if cfg.missing_url == 'error':
             raise DataError(f"record {i} (id={rec.get('id')!r}) has no {cfg.url_field!r}: give every record its source URL, "
                             f"or set missing_url: content_hash (split by content) or drop in the split config")

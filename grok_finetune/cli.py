@@ -8,7 +8,7 @@ import argparse, sys
 from pathlib import Path
 from typing import Optional
 import yaml
-from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, installed_versions, lock_drift,
+from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, error_line, installed_versions, lock_drift,
                                 read_lock, repo_root)
 from .pipeline import STAGES, load_run_config, run_pipeline, resolve_path, base_model_path
 
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument('--prompt', default=None, help='answer this one prompt and exit (default: read prompts from stdin)')
         else:
             s.add_argument('--force', action='store_true', help='rerun stages even when their inputs and config are unchanged')
+    p.add_argument('--debug', action='store_true', help='show the full traceback of an error instead of one line')
     p.add_argument('--version', nargs=0, action=PrintVersions,
                    help='print the installed versions next to the locked ones, and exit')
     doctor = sub.add_parser('doctor', help='compare the installed packages with the lock (constraints.txt)',
@@ -150,6 +151,7 @@ def main(argv: Optional[list] = None) -> int:
         until = 'eval' if args.command in ('run', 'demo') else args.command
         results = run_pipeline(cfg, until=until, force=args.force)
         if until == 'eval': print(format_summary(results[-1].report.get('extra', {}).get('summary', {})))
-    except (ConfigError, DataError) as e:
-        print(f'grok-finetune: error: {e}', file=sys.stderr); return 2
+    except Exception as e:
+        if args.debug: raise
+        print(f'grok-finetune: error: {error_line(e)}', file=sys.stderr); return 2
     return 0

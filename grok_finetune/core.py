@@ -18,7 +18,8 @@ __all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'sha
            'read_text_lines', 'write_jsonl', 'write_json', 'dataset_jsonl', 'save_dataset', 'load_dataset_dir',
            'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash',
            'content_id', 'package_versions', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict',
-           'get_logger', 'progress', 'set_seed', 'TrainState', 'Callback']
+           'get_logger', 'progress', 'set_seed', 'TrainState', 'Callback', 'check_token_rows', 'error_line',
+           'run_script']
 
 # %% ../nbs/00_core.ipynb #fd2c4139
 def repo_root() -> Path:
@@ -229,7 +230,12 @@ def _json_default(o):
 def write_jsonl(records: Iterable[dict], path) -> Path:
     "Write `records` to `path` as JSONL (UTF-8, keys in record order), atomically."
     with atomic_write(path) as f:
-        for r in records: f.write(json.dumps(r, ensure_ascii=False, default=_json_default) + '\n')
+        for n, r in enumerate(records, 1):
+            try: f.write(json.dumps(r, ensure_ascii=False, allow_nan=False, default=_json_default) + '\n')
+            except (ValueError, UnicodeEncodeError) as e:
+                what = 'holds a lone surrogate, which is not text (fix the string)' if isinstance(e, UnicodeEncodeError) \
+                       else 'holds NaN or Infinity, which JSON cannot carry (use null)'
+                raise DataError(f'{path}: record {n} (id={r.get("id")!r}) {what}; nothing was written') from None
     return Path(path)
 
 def write_json(obj, path) -> Path:
@@ -487,3 +493,58 @@ class Callback:
     def on_step(self, state: TrainState) -> Optional[dict]: return None
     def on_evaluate(self, state: TrainState) -> Optional[dict]: return None
     def on_train_end(self, state: TrainState) -> Optional[dict]: return None
+
+# %% ../nbs/00_core.ipynb #1145577f
+def _int_list(value) -> bool:
+    return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+
+def check_token_rows(rows: list,                      # tokenized records (`input_ids`, optional `labels`/`attention_mask`)
+                     path,                            # where they came from, for `path:line` in errors
+                     vocab_size: Optional[int] = None,  # ids must be below it (the model's vocabulary) when given
+                    ) -> int:
+    "Raise `DataError` naming `path:line` for a malformed row of `rows`; return how many rows have no trainable label."
+    untrained = 0
+    for line, row in enumerate(rows, 1):
+        ids = row.get('input_ids')
+        if not _int_list(ids) or not ids:
+            raise DataError(f'{where(path, line)}: input_ids must be a non-empty list of token ids; tokenize the data first')
+        bad = next((t for t in ids if t < 0 or (vocab_size is not None and t >= vocab_size)), None)
+        if bad is not None:
+            raise DataError(f'{where(path, line)}: token id {bad} is outside the vocabulary (0..{(vocab_size or 1) - 1}); '
+                            'tokenize with the tokenizer of this model')
+        for name in ('labels', 'attention_mask'):
+            value = row.get(name)
+            if value is not None and (not _int_list(value) or len(value) != len(ids)):
+                raise DataError(f'{where(path, line)}: {name} must be a list of {len(ids)} integers, one per input id')
+        if row.get('attention_mask') is not None and set(row['attention_mask']) - {0, 1}:
+            raise DataError(f'{where(path, line)}: attention_mask holds values other than 0 and 1')
+        labels = row.get('labels')
+        if labels is not None and all(t == -100 for t in labels): untrained += 1
+    return untrained
+
+# %% ../nbs/00_core.ipynb #ff047112
+def error_line(err: BaseException) -> str:
+    "One line for `err`: the message of a `DataError`/`ConfigError`, else the type and message of an unexpected error."
+    text = ' '.join(str(err).split()) or type(err).__name__
+    if isinstance(err, (DataError, ConfigError)): return text
+    return f'{type(err).__name__}: {text} (unexpected; rerun with --debug for the traceback)'
+
+def run_script(func: Callable,              # a `call_parse` function
+               argv: Optional[list] = None,  # arguments; default `sys.argv[1:]`
+               prog: Optional[str] = None,   # program name in messages; default the script's name
+              ) -> int:
+    "Run `func` as a console script: exit code 0 on success, 2 with one error line; `--debug` re-raises."
+    from fastcore.script import anno_parser
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in argv
+    if debug: argv.remove('--debug')
+    parser = anno_parser(func, prog or Path(sys.argv[0]).name)
+    try: args = vars(parser.parse_args(argv))
+    except SystemExit as e: return int(e.code or 0)
+    for extra in ('pdb', 'xtra'): args.pop(extra, None)
+    try: func(**args)
+    except Exception as err:
+        if debug: raise
+        print(f'{parser.prog}: error: {error_line(err)}', file=sys.stderr)
+        return 2
+    return 0

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['QUANTIZATIONS', 'load_examples', 'quantization_config', 'build_model', 'load_train_config', 'torchrun_command',
-           'train_cli']
+           'train_cli', 'train_main']
 
 # %% ../nbs/09_distributed.ipynb #04f48ad5
 import json, os, subprocess, sys
@@ -19,11 +19,12 @@ from peft import prepare_model_for_kbit_training
 from transformers import AutoModelForCausalLM
 
 import grok_finetune.model  # registers the grok1 config and model with the transformers Auto classes
-from .core import ConfigError, DataError, config_from_dict, get_logger, load_dataset_dir, read_jsonl, repo_root
+from .core import (ConfigError, DataError, check_token_rows, config_from_dict, get_logger, load_dataset_dir,
+                                read_jsonl, repo_root, run_script)
 from .lora import TrainConfig, lora_tensors, train_lora
 
 # %% ../nbs/09_distributed.ipynb #d9a9eeef
-def load_examples(path) -> list:
+def load_examples(path, vocab_size: Optional[int] = None) -> list:
     "Tokenized examples from `path`: a `.jsonl` file or an arrow dataset folder with `input_ids` and `domain_id`."
     path = Path(path)
     if not path.exists(): raise DataError(f'{path}: no such file or folder; give the tokenized data the prepare stage wrote')
@@ -31,6 +32,13 @@ def load_examples(path) -> list:
     for i, ex in enumerate(examples):
         if 'input_ids' not in ex or 'domain_id' not in ex:
             raise DataError(f'{path}:{i + 1}: record lacks input_ids/domain_id; tokenize the data first (grok-finetune prepare)')
+    untrained = check_token_rows(examples, path, vocab_size)
+    if examples and untrained == len(examples):
+        raise DataError(f'{path}: every one of the {len(examples)} examples has labels that are all -100, so there is nothing '
+                        'to train on; label the answer tokens (the prepare stage masks only the prompt)')
+    if untrained:
+        get_logger('grok_finetune.train').warning(f'{path}: {untrained} of {len(examples)} examples have no trainable label '
+                                                  '(all -100); they add nothing to the loss')
     return examples
 
 QUANTIZATIONS = ('none', 'nf4', 'int8')
@@ -103,8 +111,10 @@ def train_cli(config: str = '',          # YAML with TrainConfig fields (or a `t
     "Train per-domain LoRA adapters; launch with `torchrun` or `accelerate launch` for several processes."
     cfg = load_train_config(config or None, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size)
     if not data: raise ConfigError('--data is required: tokenized examples with input_ids, labels, domain_id')
-    result = train_lora(build_model(model, vocab_size=vocab_size, quantization=quantization), load_examples(data), cfg,
-                        val_data=load_examples(val_data) if val_data else None)
+    train_rows, val_rows = load_examples(data), load_examples(val_data) if val_data else None   # bad data fails fast
+    base = build_model(model, vocab_size=vocab_size, quantization=quantization)
+    for rows, path in ((train_rows, data), (val_rows or [], val_data)): check_token_rows(rows, path, base.config.vocab_size)
+    result = train_lora(base, train_rows, cfg, val_data=val_rows)
     if rank_weights:
         rank = int(os.environ.get('RANK', 0))
         save_file(lora_tensors(result.model), str(Path(cfg.output_dir)/f'rank{rank}.safetensors'))
@@ -114,3 +124,7 @@ def train_cli(config: str = '',          # YAML with TrainConfig fields (or a `t
         torch.distributed.barrier()
         torch.distributed.destroy_process_group()
     return result
+
+def train_main() -> int:
+    "Console script `grok-train`: `train_cli` that exits 0 on success and 2 with one error line (`--debug`: traceback)."
+    return run_script(train_cli, prog='grok-train')

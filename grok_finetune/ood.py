@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.script import call_parse
-from .core import (ConfigError, DataError, TrainState, get_logger, read_jsonl, sample_dir,
+from .core import (ConfigError, DataError, TrainState, check_token_rows, get_logger, read_jsonl, run_script, sample_dir,
                                 shared_path, write_json)
 from .flatness import MeasureCallback, adapter_active
 from .sharpness import load_model, load_tokenized, pad_batch
@@ -20,7 +20,7 @@ from .sharpness import load_model, load_tokenized, pad_batch
 # %% auto #0
 __all__ = ['build_probing_set', 'probe_sources', 'score_examples', 'exact_match', 'wilson_interval', 'accuracy_summary',
            'relative_drop', 'drop_report', 'format_report', 'OODEarlyStopping', 'simulate_scores', 'trigger_rate',
-           'OODCallback', 'eval_xdomain_cli']
+           'OODCallback', 'eval_xdomain_cli', 'eval_xdomain_main']
 
 # %% ../nbs/12_ood_eval.ipynb #13a85e58
 def build_probing_set(in_domain: Sequence[dict],     # validation records of the trained domain(s)
@@ -256,13 +256,14 @@ def eval_xdomain_cli(checkpoint: str,            # model folder, or peft adapter
                     ):
     "Per-domain accuracy, loss and the in-domain → OOD drop of a checkpoint on a probing set; table printed, JSON written."
     path = Path(data)
-    rows = load_tokenized(path) if tokenizer is None else None
+    rows = load_tokenized(path) if tokenizer is None else None   # bad data fails before the model loads
     if rows is None:
         from grok_finetune.formats import tokenize_records
         from grok_finetune.tokenizer import get_tokenizer
         raw = list(read_jsonl(path, progress=False))
         rows = tokenize_records(raw, get_tokenizer(tokenizer), max_length, reserve=0, keep=('id', 'domain', 'ood'))
     model = load_model(checkpoint, base)
+    check_token_rows(rows, path, model.config.vocab_size)
     scores = score_examples(model, rows, batch_size)
     if exact_match_tokens:
         for s, ex in zip(scores, rows): s['exact_match'] = exact_match(model, ex, exact_match_tokens)
@@ -270,3 +271,7 @@ def eval_xdomain_cli(checkpoint: str,            # model folder, or peft adapter
     rep.update(checkpoint=str(checkpoint), data=str(data))
     print(format_report(rep))
     if out: write_json(rep, out)
+
+def eval_xdomain_main() -> int:
+    "Console script `eval-xdomain`: one error line and exit 2 on bad input (`--debug`: traceback), 0 on success."
+    return run_script(eval_xdomain_cli, prog='eval-xdomain')

@@ -13,15 +13,16 @@ import torch
 import torch.nn as nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from fastcore.script import call_parse
-from .core import ConfigError, DataError, TrainState, get_logger, load_dataset_dir, read_jsonl, write_json
+from .core import (ConfigError, DataError, TrainState, check_token_rows, get_logger, load_dataset_dir, read_jsonl,
+                                run_script, write_json)
 from .formats import collate_examples
 from .flatness import (MeasureCallback, adapter_active, adapter_targets, domain_val_batches, lm_loss,
                                     merged_weight, resolve_layers)
 
 # %% auto #0
 __all__ = ['AdapterSpace', 'MergedSpace', 'BoxObjective', 'maximize_in_box', 'keskar_sharpness', 'openai_grok_sharpness',
-           'hessian_top_eigenvalue', 'SharpnessCallback', 'pad_batch', 'load_tokenized', 'load_batches', 'load_model',
-           'compute_sharpness_cli']
+           'hessian_top_eigenvalue', 'SharpnessCallback', 'pad_batch', 'load_tokenized', 'load_batches', 'batch_rows',
+           'load_model', 'compute_sharpness_cli', 'compute_sharpness_main']
 
 # %% ../nbs/11_sharpness.ipynb #c23b63e3
 def _generator(seed: int, index: int, device) -> torch.Generator:
@@ -291,17 +292,22 @@ def pad_batch(records: list, pad_id: int = 0) -> dict:
     "Right-pad tokenized `records` (`input_ids`, optional `labels`: all tokens scored when absent) with `formats.collate_examples`."
     return collate_examples([{**r, 'labels': r['input_ids'] if r.get('labels') is None else r['labels']} for r in records], pad_id=pad_id)
 
-def load_tokenized(path) -> list:
-    "Tokenized records from a `.jsonl` file or a saved arrow folder; each must have `input_ids`."
+def load_tokenized(path, vocab_size: Optional[int] = None) -> list:
+    "Tokenized records from a `.jsonl` file or a saved arrow folder, checked by `check_token_rows` (ids below `vocab_size`)."
     path = Path(path)
+    if not path.exists(): raise DataError(f'{path}: no such file or folder; give tokenized data (input_ids per record)')
     rows = list(load_dataset_dir(path)) if path.is_dir() else list(read_jsonl(path, progress=False))
     for i, r in enumerate(rows):
         if 'input_ids' not in r: raise DataError(f'{path}:{i + 1}: record has no input_ids (tokenize the validation set first)')
+    check_token_rows(rows, path, vocab_size)
     return rows
 
-def load_batches(path, batch_size: int = 8, max_batches: int = 512, pad_id: int = 0) -> list:
+def load_batches(path, batch_size: int = 8, max_batches: int = 512, pad_id: int = 0, vocab_size: Optional[int] = None) -> list:
     "The first `max_batches` padded batches of `batch_size` from tokenized validation data at `path`."
-    rows = load_tokenized(path)[:batch_size * max_batches]
+    return batch_rows(load_tokenized(path, vocab_size)[:batch_size * max_batches], batch_size, pad_id)
+
+def batch_rows(rows: list, batch_size: int = 8, pad_id: int = 0) -> list:
+    "Tokenized `rows` as padded batches of `batch_size`, in order."
     return [pad_batch(rows[i:i + batch_size], pad_id) for i in range(0, len(rows), batch_size)]
 
 def load_model(checkpoint, base: Optional[str] = None, dtype: torch.dtype = torch.float32) -> nn.Module:
@@ -334,10 +340,16 @@ def compute_sharpness_cli(checkpoint: str,              # model folder, or peft 
                           hessian: bool = False,        # also estimate the top Hessian eigenvalue
                          ):
     "Keskar sharpness of a checkpoint on validation data, printed and (with `out`) written as JSON."
+    rows = load_tokenized(data)[:batch_size * max_batches]   # bad data fails before the model loads
     model = load_model(checkpoint, base)
-    batches = load_batches(data, batch_size, max_batches)
+    check_token_rows(rows, data, model.config.vocab_size)
+    batches = batch_rows(rows, batch_size)
     res = keskar_sharpness(model, batches, epsilon, subspace_dim or None, space, max_batches, method, maxiter, seed)
     if hessian: res['hessian_top_eigenvalue'] = hessian_top_eigenvalue(model, batches)['eigenvalue']
     res.update(checkpoint=str(checkpoint), data=str(data))
     if out: write_json(res, out)
     print(json.dumps(res, indent=2))
+
+def compute_sharpness_main() -> int:
+    "Console script `compute-sharpness`: one error line and exit 2 on bad input (`--debug`: traceback), 0 on success."
+    return run_script(compute_sharpness_cli, prog='compute-sharpness')

@@ -105,6 +105,11 @@ class StageReport:
         return f'[{self.stage}] in={self.n_in} out={self.n_out} dropped: {drops}'
 
 # %% ../nbs/00_core.ipynb #01943bb7
+def _umask() -> int:
+    "The process umask (read by setting and restoring it)."
+    mask = os.umask(0o022); os.umask(mask)
+    return mask
+
 @contextlib.contextmanager
 def atomic_write(path, mode: str = 'w', encoding: Optional[str] = 'utf-8'):
     "Open a temp file beside `path` with `mode`; rename it to `path` only if the block succeeds."
@@ -116,6 +121,7 @@ def atomic_write(path, mode: str = 'w', encoding: Optional[str] = 'utf-8'):
         with open(tmp, mode, encoding=None if 'b' in mode else encoding) as f:
             yield f
             f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())   # mkstemp's 0600 would outlive the rename: use what open() would have given
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
@@ -129,6 +135,7 @@ def atomic_dir(path):
     tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent))
     try:
         yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())
         if path.exists(): shutil.rmtree(path)
         os.replace(tmp, path)
     except BaseException:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_domain_tokens.ipynb #794a8e02
 from __future__ import annotations
-import json
+import json, re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +37,13 @@ class DomainMap:
     def __post_init__(self): self.validate()
 
     def validate(self) -> DomainMap:
-        "Check names are non-empty strings, ids distinct ints >= 0, and `fallback` is in the map."
+        "Check names are safe folder names, ids distinct ints >= 0, and `fallback` is in the map."
         if not isinstance(self.ids, dict) or not self.ids: raise ConfigError(f'{self.source}: domain map must be a non-empty JSON object of name -> id')
         for name, i in self.ids.items():
             if not isinstance(name, str) or not name.strip(): raise ConfigError(f'{self.source}: domain name {name!r} must be a non-empty string')
+            if not re.fullmatch(r'\w[\w.-]*', name) or '..' in name:
+                raise ConfigError(f'{self.source}: domain name {name!r} names the adapter folder (adapters/<name>), so it may hold '
+                                  'only letters, digits, _, - and ., and no path: rename it, e.g. medical or 医疗')
             if not isinstance(i, int) or isinstance(i, bool) or i < 0: raise ConfigError(f'{self.source}: id of {name!r} must be an integer >= 0, got {i!r}')
         dup = [i for i, n in Counter(self.ids.values()).items() if n > 1]
         if dup: raise ConfigError(f'{self.source}: domain ids must be distinct; {dup[0]} is used by {sorted(k for k, v in self.ids.items() if v == dup[0])}')

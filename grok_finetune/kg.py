@@ -469,6 +469,11 @@ class KGConfig:
     def __post_init__(self):
         if self.on_error not in ('skip', 'raise'): raise ConfigError(f"kg.on_error must be 'skip' or 'raise', got {self.on_error!r}")
         if self.max_triples < 0: raise ConfigError(f'kg.max_triples must be >= 0, got {self.max_triples}')
+        if not self.timeout > 0: raise ConfigError(f'kg.timeout must be > 0 seconds, got {self.timeout}')
+        for key in ('retries', 'backoff', 'rate_limit', 'object_limit'):
+            if getattr(self, key) < 0: raise ConfigError(f'kg.{key} must be >= 0, got {getattr(self, key)}')
+        if self.max_consecutive_failures < 1:
+            raise ConfigError(f'kg.max_consecutive_failures must be >= 1, got {self.max_consecutive_failures}')
         if self.lang != 'auto' and self.lang not in self.templates: raise ConfigError(f'kg.lang {self.lang!r} has no template; known: {sorted(self.templates)}')
         for lang, template in self.templates.items(): render_injection([], template)
         self.relations = [Relation(**r) if isinstance(r, dict) else r for r in self.relations] if self.relations is not None else None

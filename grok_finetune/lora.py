@@ -29,7 +29,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from transformers import get_cosine_schedule_with_warmup
 
-from .core import (Callback, ConfigError, TrainState, config_from_dict, config_to_dict,
+from .core import (Callback, ConfigError, DataError, TrainState, config_from_dict, config_to_dict,
                                 progress, sample_dir, set_seed, write_json)
 from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import collate_examples, pack_examples, read_records, tokenize_records
@@ -371,17 +371,30 @@ def _adapter_hooks(acc: Accelerator):
         models.clear()
     acc.register_save_state_pre_hook(save); acc.register_load_state_pre_hook(load)
 
-def _save_checkpoint(acc: Accelerator, out: Path, step: int, keep: int):
+def _save_checkpoint(acc: Accelerator, out: Path, step: int, keep: int, position: _Position):
     final, tmp = out/'checkpoints'/f'step_{step:07d}', out/'checkpoints'/f'step_{step:07d}.tmp'
     if acc.is_main_process and tmp.exists(): shutil.rmtree(tmp)
     acc.wait_for_everyone()
     acc.save_state(str(tmp))
     acc.wait_for_everyone()
     if acc.is_main_process:
+        (tmp/'position.json').write_text(json.dumps(position.state_dict()))
         if final.exists(): shutil.rmtree(final)
         os.replace(tmp, final)
         for old in _checkpoint_dirs(out)[:-keep]: shutil.rmtree(old)
     acc.wait_for_everyone()
+
+def _load_checkpoint(acc: Accelerator, ckpt: Path, position: _Position):
+    "Resume from `ckpt`: adapters, optimiser and RNG through accelerate (tensors only), the position from JSON."
+    if not (ckpt/'position.json').exists():
+        raise DataError(f'{ckpt}: no position.json, so it is not a checkpoint of this version (older ones pickled the '
+                        'position, and unpickling a file can run code); delete the checkpoints folder or set resume: false')
+    pickled = sorted(p.name for p in ckpt.glob('custom_checkpoint_*.pkl'))
+    if pickled:
+        raise DataError(f'{ckpt}: holds {", ".join(pickled)}, pickles this version never writes (unpickling can run code); '
+                        'resume refused: delete those files if you trust them not, or the whole checkpoint')
+    acc.load_state(str(ckpt))
+    position.load_state_dict(json.loads((ckpt/'position.json').read_text()))
 
 # %% ../nbs/08_lora.ipynb #3cc9978d
 class _RunLog:
@@ -479,11 +492,10 @@ def train_lora(model,                                  # a causal LM, or a peft 
     model.train()
     model, optimizer, scheduler = acc.prepare(model, optimizer, scheduler)
     position = _Position()
-    acc.register_for_checkpointing(position)
     _adapter_hooks(acc)
     set_seed(cfg.seed)
     ckpts = _checkpoint_dirs(out) if cfg.resume else []
-    if ckpts: acc.load_state(str(ckpts[-1]))
+    if ckpts: _load_checkpoint(acc, ckpts[-1], position)
     start = position.step
     if acc.is_main_process and not cfg.resume and (out/'checkpoints').exists(): shutil.rmtree(out/'checkpoints')
     log = _RunLog(acc, out, start)
@@ -531,7 +543,7 @@ def train_lora(model,                                  # a causal LM, or a peft 
                 state.metrics.update(log(m, done)); _run_callbacks(callbacks, 'on_evaluate', state, log, done, cfg)
             stop = _stop_everywhere(acc, state.should_stop)
             if cfg.save_every and (done % cfg.save_every == 0 or stop or done == cfg.max_steps):
-                _save_checkpoint(acc, out, done, cfg.keep_checkpoints)
+                _save_checkpoint(acc, out, done, cfg.keep_checkpoints, position)
             if stop:
                 state.stop_reason = state.stop_reason or 'stopped by another process'
                 break

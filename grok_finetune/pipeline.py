@@ -39,6 +39,9 @@ class DataConfig:
     on_error: Literal['raise', 'skip'] = 'raise'  # bad lines stop the run, or are counted and skipped
     limit: int = 0                          # keep only the first `limit` records of each input (0: all)
 
+    def __post_init__(self):
+        if self.limit < 0: raise ConfigError(f'data.limit must be >= 0 (0 keeps every record), got {self.limit}')
+
 @dataclass
 class TokenizeConfig:
     "How records become `input_ids`/`attention_mask`/`labels`."
@@ -46,6 +49,10 @@ class TokenizeConfig:
     max_length: int = 512                   # cap, domain token included
     template: str = 'auto'                  # chat template: 'auto' (tokenizer's own, else the Grok-style default) or 'grok'
     on_error: Literal['raise', 'skip'] = 'skip'   # samples with no trainable token after truncation: stop, or count and drop
+
+    def __post_init__(self):
+        if self.max_length < 2:
+            raise ConfigError(f'tokenize.max_length must be >= 2 (one text token and the domain token), got {self.max_length}')
 
 @dataclass
 class ModelConfig:
@@ -68,6 +75,11 @@ class EvalConfig:
     ood_domain: str = 'medical'             # the adapter probed with unseen-domain material
     ood_share: float = 0.1                  # share of OOD samples in the probing set
     ood_threshold: float = 0.12             # relative accuracy drop that counts as failing
+
+    def __post_init__(self):
+        for key in ('batch_size', 'max_batches', 'flatness_draws'):
+            if getattr(self, key) < 1: raise ConfigError(f'eval.{key} must be >= 1, got {getattr(self, key)}')
+        if not 0 < self.ood_threshold < 1: raise ConfigError(f'eval.ood_threshold must be in (0, 1), got {self.ood_threshold}')
 
 @dataclass
 class RunConfig:

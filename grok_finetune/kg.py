@@ -22,7 +22,8 @@ __all__ = ['DEFAULT_RELATION_QUERY', 'WIKIDATA_RELATIONS', 'DEFAULT_AGENT', 'REL
            'parse_select_json', 'EmbeddedStore', 'HttpEndpoint', 'QueryCache', 'SparqlClient', 'discover_relations',
            'lexicon_query', 'load_lexicon', 'EntityMatcher', 'pick_triples', 'render_injection', 'candidate_positions',
            'split_token_ids', 'injection_token_split', 'keeps_token_boundaries', 'carrier_field', 'get_path',
-           'with_path', 'insert_injection', 'KGConfig', 'open_kg', 'KGAugmenter', 'augment_records']
+           'with_path', 'token_third_offset', 'insert_injection', 'KGConfig', 'open_kg', 'KGAugmenter',
+           'augment_records']
 
 # %% ../nbs/06_kg_augment.ipynb #2e81d0eb
 _ECHAR = str.maketrans({'\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f'})
@@ -342,9 +343,11 @@ def render_injection(triples: list[dict], # facts from `pick_triples`
 _SENTENCE_END = re.compile(r'[。！？；!?;]+|\.(?=\s)|\n')
 _CLAUSE_END = re.compile(r'[，、：,:]')
 
-def candidate_positions(text: str, max_candidates: int = 64) -> list[int]:
-    "Insertion offsets in the first third of `text`, best first: sentence ends, the start, clause ends, any character."
-    limit = max(1, len(text) // 3)
+def candidate_positions(text: str, max_candidates: int = 64,
+                        limit: Optional[int] = None,  # last allowed offset; default: a third of the characters
+                       ) -> list[int]:
+    "Insertion offsets up to `limit` of `text`, best first: sentence ends, the start, clause ends, any character."
+    limit = max(1, len(text) // 3) if limit is None else max(1, min(limit, len(text)))
     sentence = [m.end() for m in _SENTENCE_END.finditer(text) if m.end() <= limit]
     before_space = [i for i in range(1, min(limit, len(text) - 1) + 1) if text[i].isspace() and not text[i - 1].isspace()]
     clause = sorted([m.end() for m in _CLAUSE_END.finditer(text) if m.end() <= limit] + before_space)
@@ -412,7 +415,18 @@ def with_path(record: dict, path: tuple, value) -> dict:
     return copy
 
 # %% ../nbs/06_kg_augment.ipynb #e5dbfb3a
+def token_third_offset(offsets: list) -> int:
+    "The last character offset with at most a third of the tokens (given by their `(start, end)` `offsets`) before it."
+    if not offsets: return 0
+    k = len(offsets) // 3                       # tokens allowed before the insertion point
+    return offsets[k][0] if k < len(offsets) else offsets[-1][1]
+
+def _latin(ch: str) -> bool: return ch.isascii() and ch.isalnum()
+
 def _spaced(injection: str, prefix: str, suffix: str, lang: str) -> str:
+    if not prefix:   # at the start: a space only between Latin neighbours; Chinese joins Chinese without one
+        head = injection.rstrip()
+        return head + (' ' if head and suffix and (_latin(head[-1]) or _latin(suffix[0])) else '')
     if lang != 'en': return injection
     if prefix and not prefix[-1].isspace(): injection = ' ' + injection
     return injection.rstrip() if (not suffix or suffix[0].isspace()) else injection
@@ -421,22 +435,26 @@ def insert_injection(text: str,           # the carrier text
                      injection: str,      # rendered facts (from `render_injection`)
                      lang: str,           # 'zh' or 'en' (spacing rules)
                      tokenizer=None,      # HF tokenizer; None skips the token check (first candidate wins)
-                     max_candidates: int = 64
+                     max_candidates: int = 64,
+                     unit: str = 'tokens',  # 'tokens' or 'characters': what "the first third" counts (tokens need `tokenizer`)
                     ) -> Optional[tuple[int, str]]:
     "(offset, spaced injection) for the best place in the first third of `text` that keeps token boundaries, or None."
     # only offsets where the original text already has a token boundary can work; trying the others is wasted time
+    if unit not in ('tokens', 'characters'): raise ConfigError(f"kg.position_unit must be 'tokens' or 'characters', got {unit!r}")
     positions, original_ids = candidate_positions(text, len(text) + 1), None
     if tokenizer is not None:
         try:
             original_ids, offsets = _encode(tokenizer, text)
+            if unit == 'tokens': positions = candidate_positions(text, len(text) + 1, token_third_offset(offsets))
             inside = {k for start, end in offsets for k in range(start + 1, end)}  # offsets a token of `text` straddles
             positions = [p for p in positions if p not in inside]
         except (NotImplementedError, KeyError, TypeError, ValueError): pass
     positions = positions[:max_candidates]
-    spaced_start = injection.rstrip() + ' '  # at the start, a real space can play a dummy-prefix tokenizer's `▁`
+    spaced_start = _spaced(injection, '', text, lang)
     n_preferred = next((k for k, p in enumerate(positions) if p > 0 and not _SENTENCE_END.match(text, p - 1) and not _CLAUSE_END.match(text, p - 1) and not text[p:p + 1].isspace()), len(positions))
     candidates = [(p, _spaced(injection, text[:p], text[p:], lang)) for p in positions]
-    if text and not text[0].isspace(): candidates.insert(n_preferred, (0, spaced_start))
+    # a dummy-prefix tokenizer (SentencePiece's `▁`) needs a real space after an injection at the start; try it second
+    if text and not text[0].isspace(): candidates[n_preferred:n_preferred] = [(0, spaced_start), (0, spaced_start.rstrip() + ' ')]
     for position, piece in dict.fromkeys(candidates):
         if tokenizer is None or keeps_token_boundaries(tokenizer, text, position, piece, original_ids): return position, piece
     return None
@@ -462,6 +480,7 @@ class KGConfig:
     lexicon_path: Optional[str] = None   # labels to match, one per line (for endpoints too big to list)
     templates: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
     joiners: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JOINERS))
+    position_unit: Literal['tokens', 'characters'] = 'tokens'  # what "the first third" counts (tokens of the tokenizer in use)
     min_label_chars: int = 2             # shorter labels are not matched
     object_limit: int = 50               # objects fetched per (entity, relation) query
     agent: str = DEFAULT_AGENT           # HTTP User-Agent (Wikidata requires a descriptive one)
@@ -469,6 +488,8 @@ class KGConfig:
     def __post_init__(self):
         if self.on_error not in ('skip', 'raise'): raise ConfigError(f"kg.on_error must be 'skip' or 'raise', got {self.on_error!r}")
         if self.max_triples < 0: raise ConfigError(f'kg.max_triples must be >= 0, got {self.max_triples}')
+        if self.position_unit not in ('tokens', 'characters'):
+            raise ConfigError(f"kg.position_unit must be 'tokens' or 'characters', got {self.position_unit!r}")
         if not self.timeout > 0: raise ConfigError(f'kg.timeout must be > 0 seconds, got {self.timeout}')
         for key in ('retries', 'backoff', 'rate_limit', 'object_limit'):
             if getattr(self, key) < 0: raise ConfigError(f'kg.{key} must be >= 0, got {getattr(self, key)}')
@@ -531,7 +552,7 @@ class KGAugmenter:
             return plain, 'endpoint_error'
         if not triples: return plain, 'no_fact'
         injection = render_injection(triples, self.cfg.templates[lang], self.cfg.joiners.get(lang, ','))
-        spot = insert_injection(text, injection, lang, self.tokenizer)
+        spot = insert_injection(text, injection, lang, self.tokenizer, unit=self.cfg.position_unit)
         if spot is None: return plain, 'no_token_boundary'
         position, piece = spot
         out = with_path(record, path, text[:position] + piece + text[position:])

@@ -20,10 +20,10 @@ from .split import SplitConfig
 
 # %% auto #0
 __all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path',
-           'load_run_config', 'check_run_config', 'StageResult', 'stage_key', 'run_stage', 'stage_prepare',
-           'stage_split', 'stage_dedup', 'stage_augment', 'stage_tokenize', 'stage_model', 'has_domain_token',
-           'base_model_path', 'free_port', 'launch_command', 'stage_train', 'stage_eval', 'eval_summary', 'plot_eval',
-           'write_html_report', 'run_pipeline']
+           'load_run_config', 'check_run_config', 'StageResult', 'stage_key', 'output_sizes', 'changed_outputs',
+           'remove_stale_temps', 'run_stage', 'stage_prepare', 'stage_split', 'stage_dedup', 'stage_augment',
+           'stage_tokenize', 'stage_model', 'has_domain_token', 'base_model_path', 'free_port', 'launch_command',
+           'stage_train', 'stage_eval', 'eval_summary', 'plot_eval', 'write_html_report', 'run_pipeline']
 
 # %% ../nbs/13_pipeline.ipynb #a603fcae
 @dataclass
@@ -157,6 +157,21 @@ def stage_key(name: str, config_part, inputs: Iterable) -> str:
     ins = {Path(p).name + f'#{i}': file_sha256(p) for i, p in enumerate(inputs)}
     return config_hash({'stage': name, 'config': config_part, 'inputs': ins, 'version': __version__})
 
+def output_sizes(folder: Path) -> dict:
+    "`{relative path: size in bytes}` of every file under `folder` (the stage marker itself excepted)."
+    return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(Path(folder).rglob('*'))
+            if p.is_file() and p.name != '_stage.json'}
+
+def changed_outputs(folder: Path, recorded: dict) -> list:
+    "The files of `recorded` (from `output_sizes`) that are gone from `folder` or have another size now."
+    return [rel for rel, size in recorded.items() if not (folder/rel).is_file() or (folder/rel).stat().st_size != size]
+
+def remove_stale_temps(out: Path) -> int:
+    "Delete the `.NAME.*.tmp` folders an interrupted `atomic_dir(out)` left beside `out`; return how many."
+    stale = [p for p in Path(out).parent.glob(f'.{Path(out).name}.*.tmp') if p.is_dir()]
+    for p in stale: shutil.rmtree(p, ignore_errors=True)
+    return len(stale)
+
 def run_stage(name: str,                 # stage name; its folder is `run_dir/name`
               run_dir,                   # the run directory
               config_part,               # the part of the config this stage reads (any JSON-able object)
@@ -165,20 +180,25 @@ def run_stage(name: str,                 # stage name; its folder is `run_dir/na
               force: bool = False,       # rerun even when the key matches
               log: Optional[Callable] = print,
              ) -> StageResult:
-    "Run `fn` into `run_dir/name` unless its inputs and config are unchanged since the last complete run."
+    "Run `fn` into `run_dir/name` unless its inputs and config are unchanged and its outputs are all still there."
     out, inputs = Path(run_dir)/name, list(inputs)
     key, marker = stage_key(name, config_part, inputs), Path(run_dir)/name/'_stage.json'
     if not force and marker.exists():
         done = json.loads(marker.read_text())
-        if done.get('key') == key:
+        changed = changed_outputs(out, done.get('outputs', {}))
+        if done.get('key') == key and not changed:
             if log: log(f'[{name}] up to date (inputs and config unchanged), skipped')
             return StageResult(name, out, True, done.get('report', {}), 0.0)
+        if done.get('key') == key and log: log(f'[{name}] {changed[0]} is missing or changed since the stage ran, rerunning')
+    stale = remove_stale_temps(out)
+    if stale and log: log(f'[{name}] removed {stale} temporary folder(s) left by an interrupted run')
     start = time.time()
     with atomic_dir(out) as tmp:
         report = fn(tmp)
         rep = report.to_dict() if hasattr(report, 'to_dict') else (report or {})
         write_json(rep, tmp/'report.json')
-        write_json({'key': key, 'stage': name, 'seconds': round(time.time() - start, 3), 'report': rep}, tmp/'_stage.json')
+        write_json({'key': key, 'stage': name, 'seconds': round(time.time() - start, 3), 'report': rep,
+                    'outputs': output_sizes(tmp)}, tmp/'_stage.json')
     if log: log(f'[{name}] done in {time.time() - start:.1f}s: ' + _summary(rep))
     return StageResult(name, out, False, rep, time.time() - start)
 

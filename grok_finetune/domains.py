@@ -104,8 +104,9 @@ def assign_domains(records: Iterable[dict], dmap: DomainMap, task_types: Iterabl
             out.append({**r, 'domain_id': dmap.domain_id(r['domain'])})
             if r['domain'] not in dmap.ids: report.extra['to_fallback'] = report.extra.get('to_fallback', 0) + 1
         except DataError as e:
-            if on_error == 'raise': raise DataError(f"record {r.get('id', '?')}: {e}") from None
-            report.drop(str(e).split(';')[0], example=r.get('id'))
+            at = r.get('_source') or f"record {r.get('id', '?')}"   # `path:line` when the reader kept it
+            if on_error == 'raise': raise DataError(f'{at}: {e}') from None
+            report.drop(str(e).split(';')[0], example=at)
     report.n_out += len(out)
     return out
 

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 import torch
 import torch.nn.functional as F
-from .core import DataError, ConfigError, StageReport, read_text_lines, content_id, get_logger, where
+from .core import (DataError, ConfigError, StageReport, read_text_lines, content_id, get_logger,
+                                parse_json_line, where)
 
 # %% auto #0
-__all__ = ['FORMAT_RULES', 'SHAREGPT_ROLES', 'RAFT_FIELDS', 'AXOLOTL_KEYS', 'READERS', 'GROK_ROLE_PREFIX', 'GROK_TURN_END',
-           'detect_format', 'normalise_messages', 'dpo_prompt', 'from_text', 'from_conversations', 'from_alpaca',
-           'from_prompt_completion', 'raft_instruction', 'from_raft', 'from_dpo', 'check_axolotl_row', 'from_axolotl',
-           'validate_axolotl', 'to_record', 'detect_file_format', 'read_records', 'record_text', 'grok_chat_text',
-           'template_chat_text', 'render_chat', 'tokenize_sft', 'tokenize_records', 'to_axolotl', 'pack_examples',
-           'collate_examples', 'per_sample_loss']
+__all__ = ['FORMAT_RULES', 'SHAREGPT_ROLES', 'RAFT_FIELDS', 'AXOLOTL_KEYS', 'READERS', 'SOURCE_KEY', 'GROK_ROLE_PREFIX',
+           'GROK_TURN_END', 'detect_format', 'normalise_messages', 'dpo_prompt', 'from_text', 'from_conversations',
+           'from_alpaca', 'from_prompt_completion', 'raft_instruction', 'from_raft', 'from_dpo', 'check_axolotl_row',
+           'from_axolotl', 'validate_axolotl', 'to_record', 'detect_file_format', 'check_record_fields', 'read_records',
+           'record_text', 'grok_chat_text', 'template_chat_text', 'render_chat', 'tokenize_sft', 'tokenize_records',
+           'to_axolotl', 'pack_examples', 'collate_examples', 'per_sample_loss']
 
 # %% ../nbs/02_formats.ipynb #3db149f5
 FORMAT_RULES = [  # (format, keys a record must have), most specific first
@@ -184,8 +185,9 @@ def _numbered_rows(path, on_error: str, report: Optional[StageReport], parse: bo
     for line_no, line in read_text_lines(path, on_error=on_error, report=lines, progress=False):
         if not parse: yield line_no, where(path, line_no), {'text': line}; continue
         if not line.strip(): continue
-        try: yield line_no, where(path, line_no), json.loads(line)
-        except json.JSONDecodeError as e: yield line_no, where(path, line_no), DataError(f'invalid JSON ({e.msg} at column {e.colno})')
+        loc = where(path, line_no)
+        try: yield line_no, loc, parse_json_line(line, path, line_no)   # also NaN, lone surrogates, deep nesting
+        except DataError as e: yield line_no, loc, DataError(str(e)[len(loc) + 2:])
     if report is not None:
         for s in lines.skipped_lines: report.skip_line(s['file'], s['line'], s['reason'])
 
@@ -207,10 +209,26 @@ def detect_file_format(path,
     raise DataError(f'{path}: file is empty')
 
 # %% ../nbs/02_formats.ipynb #01715392
+SOURCE_KEY = '_source'   # `path:line` of a record, kept by `read_records(keep_source=True)` for later error messages
+
+def check_record_fields(record: dict) -> dict:
+    "`record` with an integer `id` as text; `DataError` when `id` or a string field of the schema has another type."
+    rid = record.get('id')
+    if rid is not None:
+        if isinstance(rid, bool) or not isinstance(rid, (str, int)):
+            raise DataError(f'id must be a string or an integer, got {type(rid).__name__} {json.dumps(rid)[:60]}')
+        record['id'] = str(rid)
+    for key in ('domain', 'task_type', 'lang', 'source_url', 'timestamp'):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise DataError(f'{key} must be one string, got {type(value).__name__} {json.dumps(value, ensure_ascii=False)[:60]}')
+    return record
+
 def read_records(path,                               # `.txt` (one sample per line), `.jsonl`, or `.json` (one array of rows)
                  fmt: Optional[str] = None,          # force a format (see `READERS`, or `text_lines`); None detects it
                  on_error: str = 'raise',            # `raise` at the first bad row, or `skip` and count it in `report`
                  report: Optional[StageReport] = None,
+                 keep_source: bool = False,          # add `_source: "path:line"` to each record (for messages of later steps)
                 ) -> list:
     "Read `path` in format `fmt` (detected when None) into schema records; bad rows raise or are counted in `report`."
     if on_error not in ('raise', 'skip'): raise ConfigError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
@@ -229,7 +247,9 @@ def read_records(path,                               # `.txt` (one sample per li
             if lines_mode and not row['text'].strip(): raise DataError('blank line')
             row_fmt = detect_format(row) if fmt is None else file_fmt
             if row_fmt != file_fmt: raise DataError(f'mixed formats: this row is {row_fmt!r} but the file was detected as {file_fmt!r}; split the file by format')
-            out.append(to_record(row, file_fmt))
+            record = check_record_fields(to_record(row, file_fmt))
+            if keep_source: record[SOURCE_KEY] = loc
+            out.append(record)
         except DataError as e:
             if on_error == 'raise': raise DataError(f'{loc}: {e}') from None
             report.skip_line(path, n, str(e) if loc == where(path, n) else f'item {n}: {e}')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_kg_augment.ipynb #e4fc9393
 from __future__ import annotations
-import bisect, hashlib, http.client, json, random, re, sqlite3, time, urllib.error, warnings
+import bisect, hashlib, http.client, json, random, re, sqlite3, threading, time, urllib.error, warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,19 +138,33 @@ DEFAULT_AGENT = 'grok_finetune/0.1 (https://github.com/grok-finetune/grok_finetu
 class HttpEndpoint:
     "A SPARQL endpoint at `url`, queried through SPARQLWrapper (GET, POST for long queries), JSON results, `timeout` seconds per request."
     def __init__(self, url: str, timeout: float = 10.0, agent: str = DEFAULT_AGENT):
-        self.url, self.key = url, url
-        self.sparql = SPARQLWrapper(url, agent=agent)
-        self.sparql.setReturnFormat(JSON)
-        self.sparql.timeout = float(timeout)  # setTimeout() would round 0.5 s down to 0 (= no timeout)
+        self.url, self.key, self.timeout, self.agent = url, url, float(timeout), agent
 
     def select(self, query: str) -> list[dict]:
-        "Run SELECT `query` over HTTP; `KGEndpointError` when the endpoint fails, `ConfigError` when it rejects the query."
-        self.sparql.setQuery(query)
-        self.sparql.setMethod(POST if len(query) > 1500 else GET)  # long queries (big VALUES lists) would hit URL limits
+        "Run SELECT `query` within `timeout` seconds in all; `KGEndpointError` when it fails, `ConfigError` when it is rejected."
+        # the socket timeout bounds each read, not the request: a server that trickles its answer a byte at a time
+        # never trips it, so the request runs in a worker thread and is abandoned at the deadline
+        box = {}
+        def request():
+            try: box['rows'] = self._select(query)
+            except BaseException as e: box['error'] = e
+        worker = threading.Thread(target=request, name='sparql-request', daemon=True)
+        worker.start(); worker.join(self.timeout)
+        if worker.is_alive():
+            raise KGEndpointError(f'{self.url}: no complete answer within {self.timeout:g} s (timed out; kg.timeout)')
+        if 'error' in box: raise box['error']
+        return box['rows']
+
+    def _select(self, query: str) -> list[dict]:
+        sparql = SPARQLWrapper(self.url, agent=self.agent)   # one per request: an abandoned one may still be reading
+        sparql.setReturnFormat(JSON)
+        sparql.timeout = self.timeout  # setTimeout() would round 0.5 s down to 0 (= no timeout)
+        sparql.setQuery(query)
+        sparql.setMethod(POST if len(query) > 1500 else GET)  # long queries (big VALUES lists) would hit URL limits
         try:
             with warnings.catch_warnings():  # a non-JSON content type is reported below as a malformed response
                 warnings.filterwarnings('ignore', message='unknown response content type')
-                result = self.sparql.queryAndConvert()
+                result = sparql.queryAndConvert()
         except QueryBadFormed as e: raise ConfigError(f'{self.url} rejected the query as malformed ({e}):\n{query}') from None
         except (SPARQLWrapperException, urllib.error.URLError, http.client.HTTPException, OSError) as e:
             raise KGEndpointError(f'{self.url}: {type(e).__name__}: {e}') from None

@@ -229,17 +229,18 @@ def stage_prepare(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     def read(paths):
         out_recs = []
         for p in paths:
-            recs = read_records(resolve_path(p), fmt=cfg.data.format, on_error=cfg.data.on_error, report=rep)
+            recs = read_records(resolve_path(p), fmt=cfg.data.format, on_error=cfg.data.on_error, report=rep, keep_source=True)
             out_recs += recs[:cfg.data.limit] if cfg.data.limit else recs
         for r in out_recs:
             if cfg.data.normalize:
                 for k in ('text', 'instruction', 'input', 'output', 'prompt', 'completion'):
                     if isinstance(r.get(k), str): r[k] = normalize_text(r[k])
-            r.setdefault('id', content_id(r))
+            r.setdefault('id', content_id({k: v for k, v in r.items() if k != '_source'}))
         return out_recs
     records = assign_domains(read(cfg.data.inputs), dmap, task_types=cfg.data.task_types,
                              on_error=cfg.data.on_error, report=rep)
     ood = [{**r, 'ood': True} for r in read(cfg.data.ood_inputs)]
+    for r in records + ood: r.pop('_source', None)
     rep.n_in = len(records) + len(ood) + rep.n_dropped
     write_jsonl(records, out/'records.jsonl'); write_jsonl(ood, out/'ood.jsonl')
     dmap.save(out/'domain_map.json')

@@ -1,6 +1,6 @@
 """Every console script on bad input: exit code 2 and one line that says what, where and what to do; no traceback
 unless --debug. And on success: exit 0 (grok-train used to exit 1 and dump its result object to stderr)."""
-import json, subprocess, sys
+import json, re, subprocess, sys
 from pathlib import Path
 import pytest
 from grok_finetune.core import write_jsonl
@@ -18,7 +18,7 @@ def run(args, cwd=None):
 def assert_one_line_error(res, *needles):
     assert res.returncode == 2, (res.returncode, res.stderr[-2000:])
     lines = [l for l in res.stderr.splitlines()   # log lines and progress bars are not the error
-             if l.strip() and ' WARNING ' not in l and ' INFO ' not in l and 'it/s]' not in l]
+             if l.strip() and ' WARNING ' not in l and ' INFO ' not in l and not re.search(r'\|\s*\d+/\d+ \[', l)]
     assert 'Traceback' not in res.stderr, res.stderr[-2000:]
     assert len(lines) == 1 and ': error: ' in lines[0], res.stderr[-2000:]
     for n in needles: assert n in lines[0], (n, lines[0])
@@ -86,3 +86,20 @@ def test_grok_finetune_bad_input_is_one_line(tmp_path):
     assert_one_line_error(res, 'grok-finetune: error:', 'none.jsonl')
     res = run([script('grok-finetune'), 'doctor'])
     assert res.returncode == 0 and 'transformers' in res.stdout
+
+@pytest.mark.parametrize('line, needles', [
+    ('{"text": "高血压能吃党参吗？", "domain": "astrology", "task_type": "qa"}', ['bad.jsonl:2', "'astrology'"]),
+    ('{"text": "x", "domain": ["medical", "legal"], "task_type": "qa"}', ['bad.jsonl:2', 'domain must be one string']),
+    ('{"id": {"a": 1}, "text": "x", "domain": "medical", "task_type": "qa"}', ['bad.jsonl:2', 'id must be a string']),
+    ('{"text": "bad \\ud800", "domain": "medical", "task_type": "qa"}', ['bad.jsonl:2', 'lone surrogate']),
+])
+def test_prepare_names_the_line_of_a_bad_record(tmp_path, line, needles):
+    good = '{"text": "Aspirin thins the blood.", "domain": "medical", "task_type": "qa", "source_url": "https://e.org/1"}'
+    (tmp_path/'bad.jsonl').write_text(good + '\n' + line + '\n', encoding='utf-8')
+    res = run([script('grok-finetune'), 'prepare', '--set', f'data.inputs=["{tmp_path}/bad.jsonl"]', '--run-dir', str(tmp_path/'run')])
+    assert_one_line_error(res, 'grok-finetune: error:', *needles)
+
+def test_bad_config_value_stops_before_any_stage(tmp_path):
+    res = run([script('grok-finetune'), 'run', '--set', 'tokenize.max_length=-5', '--run-dir', str(tmp_path/'run')])
+    assert_one_line_error(res, 'tokenize.max_length must be >= 2')
+    assert not (tmp_path/'run').exists()

@@ -177,14 +177,19 @@ def test_refused_connection_is_skipped_or_raised(corpus):
         augment_records(corpus[:10], KGConfig(endpoint=url, retries=0, on_error='raise'))
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    "Answers every GET with the server's `reply` (status, content type, body) after sleeping `delay` seconds."
+    """Answers every GET with the server's `reply` (status, content type, body) after sleeping `delay` seconds;
+    with `trickle` > 0 the body goes out one byte every `trickle` seconds."""
     def do_GET(self):
         self.server.hits += 1
         time.sleep(self.server.delay)
         status, ctype, body = self.server.reply
         try:
             self.send_response(status); self.send_header('Content-Type', ctype)
-            self.send_header('Content-Length', str(len(body))); self.end_headers(); self.wfile.write(body)
+            self.send_header('Content-Length', str(len(body))); self.end_headers()
+            if not self.server.trickle: self.wfile.write(body); return
+            for i in range(len(body)):
+                if self.server.stopped: return
+                self.wfile.write(body[i:i + 1]); self.wfile.flush(); time.sleep(self.server.trickle)
         except (BrokenPipeError, ConnectionResetError): pass
     def log_message(self, *args): pass
 
@@ -192,13 +197,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def fake_server():
     "A local HTTP server whose reply and delay each test sets; shut down after the test."
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
-    server.daemon_threads, server.delay, server.hits = True, 0.0, 0
+    server.daemon_threads, server.delay, server.hits, server.trickle, server.stopped = True, 0.0, 0, 0.0, False
     server.reply = (200, 'application/sparql-results+json', b'{"head": {"vars": []}, "results": {"bindings": []}}')
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f'http://127.0.0.1:{server.server_address[1]}/sparql'
     yield server
+    server.stopped = True
     server.shutdown(); server.server_close(); thread.join(5)
+
+def test_trickling_server_hits_the_total_deadline(fake_server):
+    "1 byte every 0.3 s: no single read times out, but the request as a whole must."
+    fake_server.trickle = 0.3
+    start = time.monotonic()
+    with pytest.raises(KGEndpointError, match='no complete answer within 1 s'):
+        HttpEndpoint(fake_server.url, timeout=1.0).select('SELECT * WHERE { ?s ?p ?o }')
+    assert time.monotonic() - start < 2.0
+    fake_server.trickle = 0.0                   # the same endpoint answers normally once the server does
+    assert HttpEndpoint(fake_server.url, timeout=1.0).select('SELECT * WHERE { ?s ?p ?o }') == []
 
 def test_too_slow_server_times_out(fake_server):
     fake_server.delay = 2.0

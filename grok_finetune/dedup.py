@@ -266,11 +266,13 @@ def hamming(a, b) -> np.ndarray:
     return np.bitwise_count(np.bitwise_xor(np.asarray(a, np.uint64), np.asarray(b, np.uint64)))
 
 # %% ../nbs/05_dedup.ipynb #a6d6f43a
-def _group_pairs(key: np.ndarray, item: np.ndarray, probe: np.ndarray, chunk: int = 1 << 22):
-    "Yield `(a, b)` chunks of all pairs of `item`s sharing a `key` in which at least one item is a `probe`."
+def _group_pairs(key: np.ndarray, item: np.ndarray, probe: np.ndarray, chunk: int = 1 << 22,
+                 extra: Optional[np.ndarray] = None):
+    "Yield `(a, b)` chunks of all pairs of `item`s sharing a `key` with a `probe` among them (and `extra` of each side)."
     if len(key) < 2: return
     order = np.lexsort((item, ~probe, key))
     key, item, probe = key[order], item[order], probe[order]
+    extra = extra[order] if extra is not None else None
     n = len(key)
     change = np.flatnonzero(key[1:] != key[:-1]) + 1
     starts, ends = np.concatenate([[0], change]), np.concatenate([change, [n]])
@@ -281,7 +283,8 @@ def _group_pairs(key: np.ndarray, item: np.ndarray, probe: np.ndarray, chunk: in
         c = partners[pos:stop]
         if c.sum():
             first = np.repeat(np.arange(pos, stop), c)
-            yield item[first], item[first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(c) - c, c)]
+            second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(c) - c, c)
+            yield (item[first], item[second]) if extra is None else (item[first], item[second], extra[first], extra[second])
         pos = stop
 
 def _unique_pairs(chunks: list, n: int) -> np.ndarray:
@@ -311,17 +314,30 @@ def prefix_candidates(sets: ShingleSets,          # rarity-ranked shingle sets
                       threshold: float = 0.95,    # Jaccard threshold the prefixes guarantee
                       probe: Optional[np.ndarray] = None,  # bool per `docs` entry: pairs need a probe
                      ) -> np.ndarray:
-    "Pairs `(2, m)` of positions in `docs` whose rarity prefixes share a shingle and whose sizes allow `threshold`."
+    "Pairs `(2, m)` of positions in `docs` whose rarity prefixes share a shingle and whose sizes and positions allow `threshold`."
     probe = np.ones(len(docs), bool) if probe is None else probe
     size = sets.lengths[docs]
     prefix = np.clip(size - np.ceil(threshold * size - 1e-9).astype(np.int64) + 1, 0, size)
     owner = np.repeat(np.arange(len(docs)), prefix)
-    token = sets.ids[np.repeat(sets.indptr[docs], prefix) + np.arange(prefix.sum()) - np.repeat(np.cumsum(prefix) - prefix, prefix)]
-    found = []
-    for a, b in _group_pairs(token, owner, probe[owner]):
-        fits = np.minimum(size[a], size[b]) >= threshold * np.maximum(size[a], size[b]) - 1e-9
-        found.append((a[fits], b[fits]))
-    return _unique_pairs(found, len(docs))
+    position = np.arange(prefix.sum()) - np.repeat(np.cumsum(prefix) - prefix, prefix)
+    token = sets.ids[np.repeat(sets.indptr[docs], prefix) + position]
+    keys, firsts = [], []
+    for a, b, i, j in _group_pairs(token, owner, probe[owner], extra=position):
+        fits = np.minimum(size[a], size[b]) >= threshold * np.maximum(size[a], size[b]) - 1e-9   # length filter
+        a, b, i, j = a[fits], b[fits], i[fits], j[fits]
+        swap = a > b
+        keys.append(np.where(swap, b, a).astype(np.int64) * len(docs) + np.where(swap, a, b))
+        firsts.append(np.stack([np.where(swap, j, i), np.where(swap, i, j)]))
+    if not keys: return np.zeros((2, 0), np.int64)
+    key, (i, j) = np.concatenate(keys), np.concatenate(firsts, axis=1)
+    order = np.lexsort((i, key))                  # per pair, its first shared shingle comes first
+    key, i, j = key[order], i[order], j[order]
+    first = np.concatenate([[True], key[1:] != key[:-1]])
+    key, i, j = key[first], i[first], j[first]
+    a, b = key // len(docs), key % len(docs)
+    bound = 1 + np.minimum(size[a] - i - 1, size[b] - j - 1)     # positional filter at the first shared shingle
+    keep = bound >= np.ceil(threshold / (1 + threshold) * (size[a] + size[b]) - 1e-9)
+    return np.stack([a[keep], b[keep]])
 
 # %% ../nbs/05_dedup.ipynb #c920bd83
 def intersection_sizes(sets: ShingleSets, a: np.ndarray, b: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:

@@ -89,3 +89,12 @@ def test_planted_pairs_of_the_sample_corpus():
     planted = json.loads((sample_dir()/'planted_pairs.json').read_text())
     for p in planted:
         assert (frozenset((p['a'], p['b'])) in pairs) == (p['kind'] != 'decoy'), p
+
+@pytest.mark.parametrize('threshold', [0.8, 0.6])
+def test_positional_filter_keeps_the_search_exact_at_low_thresholds(cn_qa, threshold):
+    "At low thresholds the prefixes are long and the positional filter drops most candidates: none of the true pairs."
+    texts = [record_text(r) for r in cn_qa][:3000]
+    truth = exact_pairs([shingles(t) for t in texts], threshold)
+    assert len(truth) > 50, len(truth)
+    found = find_near_duplicates(texts, DedupConfig(threshold=threshold, candidates=('prefix',)))
+    assert set(zip(found.a.tolist(), found.b.tolist())) == truth

@@ -146,6 +146,7 @@ def atomic_dir(path):
 def _iter_lines(path, progress: bool, desc: Optional[str]):
     path = Path(path)
     if not path.exists(): raise DataError(f'{path}: no such file; check the path in your config')
+    if path.is_dir(): raise DataError(f'{path}: is a folder, not a file; give the .jsonl, .json or .txt file inside it')
     size = path.stat().st_size
     with open(path, 'rb') as f, tqdm(total=size, unit='B', unit_scale=True, desc=desc or path.name,
                                       disable=not progress or size < 1_000_000, leave=False) as bar:

@@ -19,10 +19,10 @@ from .tokenizer import plain_backend
 # %% auto #0
 __all__ = ['DEFAULT_RELATION_QUERY', 'WIKIDATA_RELATIONS', 'DEFAULT_AGENT', 'RELATIONS_QUERY', 'DEFAULT_TEMPLATES',
            'DEFAULT_JOINERS', 'sparql_literal', 'sparql_iri', 'fill_query', 'Relation', 'KGEndpointError',
-           'parse_select_json', 'EmbeddedStore', 'HttpEndpoint', 'QueryCache', 'SparqlClient', 'discover_relations',
-           'lexicon_query', 'load_lexicon', 'EntityMatcher', 'pick_triples', 'render_injection', 'candidate_positions',
-           'split_token_ids', 'injection_token_split', 'keeps_token_boundaries', 'carrier_field', 'get_path',
-           'with_path', 'token_third_offset', 'insert_injection', 'KGConfig', 'open_kg', 'KGAugmenter',
+           'parse_select_json', 'rows_with', 'EmbeddedStore', 'HttpEndpoint', 'QueryCache', 'SparqlClient',
+           'discover_relations', 'lexicon_query', 'load_lexicon', 'EntityMatcher', 'pick_triples', 'render_injection',
+           'candidate_positions', 'split_token_ids', 'injection_token_split', 'keeps_token_boundaries', 'carrier_field',
+           'get_path', 'with_path', 'token_third_offset', 'insert_injection', 'KGConfig', 'open_kg', 'KGAugmenter',
            'augment_records']
 
 # %% ../nbs/06_kg_augment.ipynb #2e81d0eb
@@ -96,7 +96,7 @@ WIKIDATA_RELATIONS = [
 ]
 
 # %% ../nbs/06_kg_augment.ipynb #7d9249ab
-class KGEndpointError(RuntimeError):
+class KGEndpointError(DataError):
     "The SPARQL endpoint gave no usable answer: down, too slow, an HTTP error, or a malformed response."
 
 def parse_select_json(result, source: str = 'endpoint') -> list[dict]:
@@ -107,6 +107,16 @@ def parse_select_json(result, source: str = 'endpoint') -> list[dict]:
     except (TypeError, KeyError, AttributeError): pass
     raise KGEndpointError(f'{source}: malformed SPARQL JSON results (expected {{"results": {{"bindings": [...]}}}}), '
                           f'got {str(result)[:120]!r}')
+
+def rows_with(rows: list, names: tuple, source: str = 'endpoint') -> list:
+    "`rows` after checking that each binds every variable of `names`; `KGEndpointError` naming `source` otherwise."
+    for row in rows:
+        missing = [n for n in names if n not in row]
+        if missing:
+            got = ', '.join(f'?{k}' for k in sorted(row)) or 'no variables'
+            raise KGEndpointError(f'{source}: an answer row lacks ?{", ?".join(missing)} (it binds {got}); '
+                                  'the endpoint does not answer this query as SPARQL 1.1 does: check kg.endpoint')
+    return rows
 
 # %% ../nbs/06_kg_augment.ipynb #a1e96438
 class EmbeddedStore:
@@ -256,7 +266,7 @@ ORDER BY ?p ?label'''
 def discover_relations(client) -> list[Relation]:
     "Every `owl:ObjectProperty` with an `rdfs:label` in the KG behind `client`, as a `Relation` with the default query."
     labels = {}
-    for row in client.select(RELATIONS_QUERY):
+    for row in rows_with(client.select(RELATIONS_QUERY), ('p', 'label')):
         labels.setdefault(row['p'], {}).setdefault(row.get('lang') or 'und', row['label'])
     relations, seen = [], set()
     for iri in sorted(labels):
@@ -281,7 +291,7 @@ def load_lexicon(client, relations: list[Relation], lang: str, lexicon_path=None
         return {l.strip(): names for l in lines if l.strip()}
     by_iri = {r.predicate: r.name for r in relations}
     lexicon = {}
-    for row in client.select(lexicon_query(relations, lang)):
+    for row in rows_with(client.select(lexicon_query(relations, lang)), ('label', 'p')):
         lexicon.setdefault(row['label'], set()).add(by_iri[row['p']])
     return {label: tuple(sorted(names)) for label, names in sorted(lexicon.items())}
 
@@ -561,8 +571,10 @@ class KGAugmenter:
             rng = random.Random(f"{self.cfg.seed}:{record.get('id') or content_id(record)}")
             triples = pick_triples(labels, self.lexicons[lang], self.relations(), self.client, lang, rng,
                                    self.cfg.max_triples, self.cfg.object_limit)
-        except KGEndpointError:
-            if self.cfg.on_error == 'raise': raise
+        except KGEndpointError as e:
+            if self.cfg.on_error == 'raise':
+                raise KGEndpointError(f'{e}; the KG stage stops because kg.on_error is raise: fix kg.endpoint, or set '
+                                      'kg.on_error: skip to count and skip such records') from None
             return plain, 'endpoint_error'
         if not triples: return plain, 'no_fact'
         injection = render_injection(triples, self.cfg.templates[lang], self.cfg.joiners.get(lang, ','))

@@ -135,6 +135,9 @@ def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
     if cfg.model.base != 'tiny' and not resolve_path(cfg.model.base).is_dir():
         problems.append(f"model.base: {cfg.model.base} is neither 'tiny' nor a local checkpoint folder")
     if cfg.nproc < 1: problems.append(f'nproc: must be >= 1, got {cfg.nproc}')
+    existing = next(p for p in [Path(cfg.run_dir).absolute(), *Path(cfg.run_dir).absolute().parents] if p.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        problems.append(f'run_dir: {cfg.run_dir} cannot be written ({existing} is not a writable folder); choose another run_dir')
     if cfg.launcher == 'accelerate' and not (cfg.accelerate_config and resolve_path(cfg.accelerate_config).exists()):
         problems.append(f'accelerate_config: launcher accelerate needs an existing accelerate config file, got {cfg.accelerate_config}')
     if not 0 < cfg.eval.ood_share < 1: problems.append(f'eval.ood_share: must be in (0, 1), got {cfg.eval.ood_share}')

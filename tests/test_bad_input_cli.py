@@ -103,3 +103,20 @@ def test_bad_config_value_stops_before_any_stage(tmp_path):
     res = run([script('grok-finetune'), 'run', '--set', 'tokenize.max_length=-5', '--run-dir', str(tmp_path/'run')])
     assert_one_line_error(res, 'tokenize.max_length must be >= 2')
     assert not (tmp_path/'run').exists()
+
+def test_input_folder_and_unwritable_run_dir(tmp_path):
+    (tmp_path/'data.jsonl').mkdir()
+    res = run([script('grok-finetune'), 'prepare', '--set', f'data.inputs=["{tmp_path}/data.jsonl"]', '--run-dir', str(tmp_path/'run')])
+    assert_one_line_error(res, 'data.jsonl: is a folder, not a file')
+    (tmp_path/'a_file').write_text('x')
+    res = run([script('grok-finetune'), 'prepare', '--run-dir', str(tmp_path/'a_file'/'run')])
+    assert_one_line_error(res, 'run_dir:', 'cannot be written')
+
+def test_refused_endpoint_with_on_error_raise_is_one_line(tmp_path):
+    import socket
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]   # nothing listens there
+    res = run([script('grok-finetune'), 'augment', '--run-dir', str(tmp_path/'run'), '--set', 'data.limit=20',
+               '--set', f'kg.endpoint=http://127.0.0.1:{port}/sparql', '--set', 'kg.on_error=raise',
+               '--set', 'kg.retries=0'],
+              cwd=str(Path(__file__).resolve().parents[1]))
+    assert_one_line_error(res, f'127.0.0.1:{port}', 'kg.on_error is raise')

@@ -289,3 +289,10 @@ def test_token_boundary_invariant_on_sample(corpus, which):
     assert report.extra['not_augmented'].get('no_token_boundary', 0) <= len(corpus) // 50
     for before, after in zip(corpus, out):
         if after['kg_injection']: _check_invariant(tok, before, after)
+
+def test_answer_with_unexpected_variables_is_an_endpoint_error(fake_server):
+    fake_server.reply = (200, 'application/sparql-results+json',
+                         b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}')
+    client = SparqlClient(HttpEndpoint(fake_server.url, timeout=2), retries=0)
+    with pytest.raises(KGEndpointError, match=r'lacks \?p, \?label \(it binds \?x\)'):
+        discover_relations(client)

@@ -132,6 +132,8 @@ AXOLOTL_KEYS = ('input_ids', 'attention_mask', 'labels')
 def check_axolotl_row(row: dict, vocab_size: Optional[int] = None) -> dict:
     "Raise `DataError` if `row` breaks Axolotl's pre-tokenized layout (ids below `vocab_size` when given); return it."
     if set(row) != set(AXOLOTL_KEYS): raise DataError(f'keys {sorted(row)} must be exactly {list(AXOLOTL_KEYS)}')
+    for k in AXOLOTL_KEYS:
+        if not isinstance(row[k], list): raise DataError(f'{k} must be a list of integers, got {type(row[k]).__name__} {row[k]!r:.40}')
     ids, mask, labels = (list(row[k]) for k in AXOLOTL_KEYS)
     if not ids: raise DataError('input_ids is empty')
     if not len(ids) == len(mask) == len(labels):

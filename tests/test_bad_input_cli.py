@@ -120,3 +120,8 @@ def test_refused_endpoint_with_on_error_raise_is_one_line(tmp_path):
                '--set', 'kg.retries=0'],
               cwd=str(Path(__file__).resolve().parents[1]))
     assert_one_line_error(res, f'127.0.0.1:{port}', 'kg.on_error is raise')
+
+def test_pretokenized_row_with_int_labels_is_named(tmp_path):
+    (tmp_path/'axolotl.jsonl').write_text('{"input_ids": [1, 5, 9], "attention_mask": [1, 1, 1], "labels": 5}\n')
+    res = run([script('grok-finetune'), 'prepare', '--set', f'data.inputs=["{tmp_path}/axolotl.jsonl"]', '--run-dir', str(tmp_path/'run')])
+    assert_one_line_error(res, 'axolotl.jsonl:1: labels must be a list of integers, got int')

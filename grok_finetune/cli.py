@@ -8,8 +8,8 @@ import argparse, sys
 from pathlib import Path
 from typing import Optional
 import yaml
-from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, error_line, installed_versions, lock_drift,
-                                read_lock, repo_root)
+from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, canonical_name, error_line, installed_versions,
+                                lock_drift, read_lock, repo_root)
 from .pipeline import STAGES, load_run_config, run_pipeline, resolve_path, base_model_path
 
 # %% auto #0
@@ -22,7 +22,7 @@ def version_report(lock_path=None) -> str:
     drift = lock_drift(lock, installed)
     rows = [f"{'package':<16} {'installed':<14} {'locked':<14}"]
     for name in PACKAGES:
-        key = name.lower().replace('_', '-')
+        key = canonical_name(name)
         have, locked = installed.get(key), lock.get(key)
         mark = '  <- differs' if key in drift else ''
         rows.append(f"{name:<16} {have or 'not installed':<14} {locked or '-':<14}{mark}")

@@ -15,8 +15,8 @@ import argparse, copy, math, os, time
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 import torch
 import torch.nn as nn
-from grok_finetune.flatness import (average_flatness, counting_batches, lp_path_norm, tiny_grok, tiny_lora_model,
-                                    update_norms, update_norm_summary)
+from grok_finetune.flatness import average_flatness, lp_path_norm, update_norms, update_norm_summary
+from grok_finetune.tiny import counting_batches, tiny_grok, tiny_lora_model
 from grok_finetune.sharpness import hessian_top_eigenvalue, keskar_sharpness, openai_grok_sharpness
 from grok_finetune.ood import drop_report, score_examples
 

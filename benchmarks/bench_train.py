@@ -32,10 +32,9 @@ from transformers.utils import logging as hf_logging
 from peft import get_peft_model
 
 from grok_finetune.core import Callback
-from grok_finetune.formats import collate_examples
-from grok_finetune.lora import (TrainConfig, _truncated, domain_batches, load_domain_map, lora_config,
-                                sample_sft_examples, train_lora)
-from grok_finetune.model import load_pretrained_tiny
+from grok_finetune.formats import collate_examples, truncate_example
+from grok_finetune.lora import TrainConfig, domain_batches, load_domain_map, lora_config, train_lora
+from grok_finetune.tiny import load_pretrained_tiny, sample_sft_examples
 
 hf_logging.set_verbosity_error()
 
@@ -73,7 +72,7 @@ def run_trainer(base, examples, cfg: TrainConfig, out: Path) -> tuple:
     "tokens/s (wall, CPU) of transformers `Trainer` + peft on the batches `train_lora` trains on, steps 2..N."
     plan = domain_batches(examples, cfg.batch_size, cfg.seed, 0)[:cfg.max_steps]
     assert len(plan) == cfg.max_steps, 'use fewer steps than batches in one epoch'
-    ordered = [_truncated(examples[i], cfg.max_length) for b in plan for i in b]
+    ordered = [truncate_example(examples[i], cfg.max_length) for b in plan for i in b]
     tokens_after_first = sum(len(e['input_ids']) for e in ordered[cfg.batch_size:])
     model = get_peft_model(copy.deepcopy(base), lora_config(cfg))
     args = TrainingArguments(output_dir=str(out), per_device_train_batch_size=cfg.batch_size, max_steps=cfg.max_steps,

@@ -16,10 +16,10 @@ from tqdm.auto import tqdm
 __all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_dir', 'shared_path', 'DataError',
            'ConfigError', 'where', 'StageReport', 'atomic_write', 'atomic_dir', 'parse_json_line', 'read_jsonl',
            'read_text_lines', 'write_jsonl', 'write_json', 'dataset_jsonl', 'save_dataset', 'load_dataset_dir',
-           'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash',
-           'content_id', 'package_versions', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict',
-           'get_logger', 'progress', 'set_seed', 'TrainState', 'Callback', 'check_token_rows', 'error_line',
-           'run_script']
+           'as_records', 'like_input', 'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256',
+           'config_hash', 'content_id', 'package_versions', 'write_manifest', 'config_from_dict', 'load_config',
+           'config_to_dict', 'get_logger', 'progress', 'set_seed', 'TrainState', 'Callback', 'check_token_rows',
+           'error_line', 'run_script']
 
 # %% ../nbs/00_core.ipynb #fd2c4139
 def repo_root() -> Path:
@@ -107,11 +107,15 @@ class StageReport:
 # %% ../nbs/00_core.ipynb #01943bb7
 def _umask() -> int:
     "The process umask (read by setting and restoring it)."
-    mask = os.umask(0o022); os.umask(mask)
+    mask = os.umask(0o022)
+    os.umask(mask)
     return mask
 
 @contextlib.contextmanager
-def atomic_write(path, mode: str = 'w', encoding: Optional[str] = 'utf-8'):
+def atomic_write(path,                               # the file to write
+                 mode: str = 'w',                    # `open` mode: `'w'` or `'wb'`
+                 encoding: Optional[str] = 'utf-8',  # text encoding (None for binary modes)
+                ):
     "Open a temp file beside `path` with `mode`; rename it to `path` only if the block succeeds."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +124,8 @@ def atomic_write(path, mode: str = 'w', encoding: Optional[str] = 'utf-8'):
     try:
         with open(tmp, mode, encoding=None if 'b' in mode else encoding) as f:
             yield f
-            f.flush(); os.fsync(f.fileno())
+            f.flush()
+            os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())   # mkstemp's 0600 would outlive the rename: use what open() would have given
         os.replace(tmp, path)
     except BaseException:
@@ -157,7 +162,8 @@ def _iter_lines(path, progress: bool, desc: Optional[str]):
 def _decode(raw: bytes, path, line_no: int) -> str:
     try: return raw.decode('utf-8')
     except UnicodeDecodeError as e:
-        raise DataError(f'{where(path, line_no)}: invalid UTF-8 at byte {e.start} ({raw[max(0, e.start-5):e.start+5]!r}); '
+        raise DataError(f'{where(path, line_no)}: invalid UTF-8 at byte {e.start} '
+                        f'({raw[max(0, e.start-5):e.start+5]!r}); '
                         're-encode the file as UTF-8 (e.g. `iconv -f gb18030 -t utf-8`)') from None
 
 def _handle(err: DataError, on_error: str, report: Optional[StageReport], path, line_no: int):
@@ -181,11 +187,15 @@ def _lone_surrogate(obj, field: str = '') -> Optional[tuple]:
         elif isinstance(value, list): stack += [(v, f'{name}[{i}]') for i, v in enumerate(value)]
     return None
 
-def parse_json_line(line: str, path, line_no: int):
+def parse_json_line(line: str,     # one line of a JSONL file
+                    path,          # the file, for error messages
+                    line_no: int,  # its line number (1-based)
+                   ):
     "The JSON value of `line` (line `line_no` of `path`); `DataError` naming `path:line` for anything that is not JSON text."
     try: obj = json.loads(line, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise DataError(f'{where(path, line_no)}: invalid JSON ({e.msg} at column {e.colno}); fix or remove the line') from None
+        raise DataError(f'{where(path, line_no)}: invalid JSON ({e.msg} at column {e.colno}); '
+                        'fix or remove the line') from None
     except RecursionError:
         raise DataError(f'{where(path, line_no)}: JSON nested too deeply to read; flatten the record') from None
     except ValueError as e:
@@ -211,19 +221,26 @@ def read_jsonl(path,                                 # a `.jsonl` file, one JSON
             if not line.strip(): continue
             obj = parse_json_line(line, path, line_no)
             if not isinstance(obj, dict):
-                raise DataError(f'{where(path, line_no)}: expected a JSON object, got {type(obj).__name__}; one record per line')
+                raise DataError(f'{where(path, line_no)}: expected a JSON object, '
+                                f'got {type(obj).__name__}; one record per line')
         except DataError as err:
-            _handle(err, on_error, report, path, line_no); continue
+            _handle(err, on_error, report, path, line_no)
+            continue
         if report is not None: report.n_in += 1
         yield obj
 
 # %% ../nbs/00_core.ipynb #d1cbaebe
-def read_text_lines(path, on_error: str = 'raise', report: Optional[StageReport] = None, progress: bool = True) -> Iterator[tuple]:
+def read_text_lines(path,                                  # a text file, one sample per line
+                    on_error: str = 'raise',               # `raise` or `skip` (and count) invalid UTF-8
+                    report: Optional[StageReport] = None,  # counts skipped lines
+                    progress: bool = True,                 # show a progress bar
+                   ) -> Iterator[tuple]:
     "Stream `(line_no, text)` from a line-per-sample text file `path`; invalid UTF-8 raises or is counted in `report`."
     for line_no, raw in _iter_lines(path, progress, None):
         try: line = _decode(raw, path, line_no)
         except DataError as err:
-            _handle(err, on_error, report, path, line_no); continue
+            _handle(err, on_error, report, path, line_no)
+            continue
         line = line.rstrip('\r\n')
         if report is not None: report.n_in += 1
         yield line_no, line
@@ -267,10 +284,13 @@ def dataset_jsonl(ds,                       # a `datasets.Dataset` (its rows, in
     "The rows of `ds` as UTF-8 JSONL, one `bytes` per batch, byte for byte what `json.dumps(row, ensure_ascii=False)` writes."
     import pyarrow as pa, pyarrow.compute as pc
     for table in ds.with_format('arrow').iter(batch_size=batch_size):
-        if not table.column_names: yield b'{}\n' * table.num_rows; continue
+        if not table.column_names:
+            yield b'{}\n' * table.num_rows
+            continue
         parts = []
         for k, name in enumerate(table.column_names):
-            parts += [('{' if k == 0 else ', ') + json.dumps(name, ensure_ascii=False) + ': ', _json_column(table.column(name))]
+            parts += [('{' if k == 0 else ', ') + json.dumps(name, ensure_ascii=False) + ': ',
+                      _json_column(table.column(name))]
         lines = pc.binary_join_element_wise(*parts, '}\n', '')
         lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
         batch = pa.ListArray.from_arrays(pa.array([0, len(lines)], pa.int32()), lines)   # one list holding every line
@@ -300,6 +320,18 @@ def load_dataset_dir(path):
     "Load an arrow dataset written by `save_dataset`."
     import datasets
     return datasets.load_from_disk(str(path))
+
+# %% ../nbs/00_core.ipynb #41d6a1b5
+def as_records(data) -> tuple:
+    "A list of dicts from `data` (a list of dicts or a `datasets.Dataset`) and whether `data` was a Dataset."
+    if type(data).__module__.startswith('datasets'): return data.to_list(), True
+    return list(data), False
+
+def like_input(records: list, was_dataset: bool):
+    "`records` as a `datasets.Dataset` when `was_dataset` (the input was one), else the list itself."
+    if not was_dataset: return records
+    from datasets import Dataset
+    return Dataset.from_list(records)
 
 # %% ../nbs/00_core.ipynb #f3cf6fcd
 LOCK_FILE = 'constraints.txt'
@@ -342,7 +374,8 @@ def file_sha256(path, chunk: int = 1 << 20) -> str:
     path, h = Path(path), hashlib.sha256()
     if path.is_dir():
         for p in sorted(q for q in path.rglob('*') if q.is_file()):
-            h.update(str(p.relative_to(path)).encode()); h.update(file_sha256(p).encode())
+            h.update(str(p.relative_to(path)).encode())
+            h.update(file_sha256(p).encode())
         return h.hexdigest()
     with open(path, 'rb') as f:
         while b := f.read(chunk): h.update(b)
@@ -351,12 +384,14 @@ def file_sha256(path, chunk: int = 1 << 20) -> str:
 def config_hash(obj) -> str:
     "Stable SHA-256 of a config (`dataclass`, dict, ...) over its canonical JSON."
     if is_dataclass(obj): obj = dataclasses.asdict(obj)
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, default=_json_default).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False,
+                                     default=_json_default).encode()).hexdigest()
 
 def content_id(record: dict) -> str:
     "A stable id for `record`: md5 of its canonical JSON without `id` (first 16 hex chars)."
     body = {k: v for k, v in record.items() if k != 'id'}
-    return hashlib.md5(json.dumps(body, sort_keys=True, ensure_ascii=False, default=_json_default).encode()).hexdigest()[:16]
+    return hashlib.md5(json.dumps(body, sort_keys=True, ensure_ascii=False,
+                                  default=_json_default).encode()).hexdigest()[:16]
 
 # %% ../nbs/00_core.ipynb #0b278876
 PACKAGES = ('grok_finetune', 'torch', 'transformers', 'tokenizers', 'datasets', 'peft', 'accelerate', 'simhash',
@@ -382,7 +417,9 @@ def write_manifest(out_dir,                 # folder the manifest describes; `ma
                 'packages': package_versions(), 'python': sys.version.split()[0],
                 'inputs': {str(p): file_sha256(p) for p in inputs}, 'counts': counts or {}}
     lock = read_lock()
-    if lock: manifest['lock'] = {'file': LOCK_FILE, 'drift': {k: {'installed': v[0], 'locked': v[1]} for k, v in lock_drift(lock).items()}}
+    if lock:
+        manifest['lock'] = {'file': LOCK_FILE,
+                            'drift': {k: {'installed': v[0], 'locked': v[1]} for k, v in lock_drift(lock).items()}}
     if extra: manifest.update(extra)
     return write_json(manifest, Path(out_dir)/'manifest.json')
 
@@ -405,15 +442,18 @@ def _coerce(value, tp, key: str, source: str):
         if value in args: return value
         raise ConfigError(f'{source}: key {key!r} must be one of {list(args)}, got {value!r}')
     if is_dataclass(tp):
-        if not isinstance(value, dict): raise ConfigError(f'{source}: key {key!r} must be a mapping ({tp.__name__}), got {type(value).__name__}')
+        if not isinstance(value, dict):
+            raise ConfigError(f'{source}: key {key!r} must be a mapping ({tp.__name__}), got {type(value).__name__}')
         return config_from_dict(tp, value, source, prefix=f'{key}.')
     if origin in (list, tuple, set, frozenset) or tp in (list, tuple):
-        if not isinstance(value, (list, tuple)): raise ConfigError(f'{source}: key {key!r} must be a list, got {type(value).__name__} {value!r}')
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f'{source}: key {key!r} must be a list, got {type(value).__name__} {value!r}')
         inner = args[0] if args and (origin is not tuple or (len(args) == 2 and args[1] is Ellipsis)) else Any
         items = [_coerce(v, inner, f'{key}[{i}]', source) for i, v in enumerate(value)]
         return tuple(items) if (origin or tp) is tuple else items
     if origin is dict or tp is dict:
-        if not isinstance(value, dict): raise ConfigError(f'{source}: key {key!r} must be a mapping, got {type(value).__name__}')
+        if not isinstance(value, dict):
+            raise ConfigError(f'{source}: key {key!r} must be a mapping, got {type(value).__name__}')
         vt = args[1] if len(args) == 2 else Any
         return {k: _coerce(v, vt, f'{key}.{k}', source) for k, v in value.items()}
     if tp is float and isinstance(value, int) and not isinstance(value, bool): return float(value)
@@ -422,10 +462,15 @@ def _coerce(value, tp, key: str, source: str):
     raise ConfigError(f'{source}: key {key!r} must be {_type_name(tp)}, got {type(value).__name__} {value!r}')
 
 # %% ../nbs/00_core.ipynb #360ba0d5
-def config_from_dict(cls, data: dict, source: str = '<dict>', prefix: str = ''):
+def config_from_dict(cls,                     # the config dataclass
+                     data: dict,              # its fields as a mapping (from YAML)
+                     source: str = '<dict>',  # where `data` came from, for errors
+                     prefix: str = '',        # dotted key of `data` in the file
+                    ):
     "Build dataclass `cls` from `data`, naming the key, `source` file and expected type on any mismatch."
     if data is None: data = {}
-    if not isinstance(data, dict): raise ConfigError(f'{source}: {prefix or "config"} must be a mapping, got {type(data).__name__}')
+    if not isinstance(data, dict):
+        raise ConfigError(f'{source}: {prefix or "config"} must be a mapping, got {type(data).__name__}')
     hints, names = typing.get_type_hints(cls), {f.name for f in fields(cls) if f.init}
     unknown = sorted(set(data) - names)
     if unknown:
@@ -444,7 +489,8 @@ def load_config(path, cls):
     try: data = yaml.safe_load(path.read_text(encoding='utf-8'))
     except yaml.YAMLError as e:
         mark = getattr(e, 'problem_mark', None)
-        raise ConfigError(f'{where(path, mark.line + 1 if mark else None)}: invalid YAML: {getattr(e, "problem", e)}') from None
+        raise ConfigError(f'{where(path, mark.line + 1 if mark else None)}: invalid YAML: '
+                          f'{getattr(e, "problem", e)}') from None
     return config_from_dict(cls, data or {}, str(path))
 
 def config_to_dict(cfg) -> dict:
@@ -462,7 +508,12 @@ def get_logger(name: str = 'grok_finetune', level: int = logging.INFO) -> loggin
     logger.setLevel(level)
     return logger
 
-def progress(iterable=None, desc: Optional[str] = None, total: Optional[int] = None, disable: Optional[bool] = None, **kwargs):
+def progress(iterable=None,                   # what to iterate (None: a manual bar)
+             desc: Optional[str] = None,      # label of the bar
+             total: Optional[int] = None,     # number of steps
+             disable: Optional[bool] = None,  # None: `GROK_FINETUNE_PROGRESS` decides
+             **kwargs,                        # passed to tqdm
+            ):
     "A tqdm progress bar (notebook widget in Jupyter, text in a terminal); `GROK_FINETUNE_PROGRESS=0` silences it."
     if disable is None: disable = os.environ.get('GROK_FINETUNE_PROGRESS', '1') == '0'
     return tqdm(iterable, desc=desc, total=total, disable=disable, dynamic_ncols=True, **kwargs)
@@ -471,10 +522,12 @@ def set_seed(seed: int):
     "Seed `random`, numpy and torch (when installed) with `seed`."
     random.seed(seed)
     try:
-        import numpy as np; np.random.seed(seed)
+        import numpy as np
+        np.random.seed(seed)
     except ImportError: pass
     try:
-        import torch; torch.manual_seed(seed)
+        import torch
+        torch.manual_seed(seed)
     except ImportError: pass
 
 # %% ../nbs/00_core.ipynb #9c5c8f1d
@@ -515,10 +568,12 @@ def check_token_rows(rows: list,                      # tokenized records (`inpu
     for line, row in enumerate(rows, 1):
         ids = row.get('input_ids')
         if not _int_list(ids) or not ids:
-            raise DataError(f'{where(path, line)}: input_ids must be a non-empty list of token ids; tokenize the data first')
+            raise DataError(f'{where(path, line)}: input_ids must be a non-empty list of token ids; '
+                            'tokenize the data first')
         bad = next((t for t in ids if t < 0 or (vocab_size is not None and t >= vocab_size)), None)
         if bad is not None:
-            raise DataError(f'{where(path, line)}: token id {bad} is outside the vocabulary (0..{(vocab_size or 1) - 1}); '
+            raise DataError(f'{where(path, line)}: token id {bad} is outside the vocabulary '
+                            f'(0..{(vocab_size or 1) - 1}); '
                             'tokenize with the tokenizer of this model')
         for name in ('labels', 'attention_mask'):
             value = row.get(name)

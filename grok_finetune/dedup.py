@@ -4,38 +4,29 @@
 
 # %% ../nbs/05_dedup.ipynb #94717aa2
 from __future__ import annotations
-import hashlib, re, time, unicodedata
+import hashlib, re, time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 import numpy as np
 import matplotlib.pyplot as plt
-from .core import ConfigError, StageReport, content_id, get_logger
+from .core import ConfigError, StageReport, as_records, content_id, get_logger, like_input
+from .tokenizer import CJK_RANGES, NormalizeConfig, normalize_text
 from .formats import record_text
-from .split import SPLITS, _as_records, _like
+from .split import SPLITS
 
 # %% auto #0
-__all__ = ['FOUND_BY', 'normalize_text', 'parse_shingle_spec', 'is_cjk_text', 'shingles', 'jaccard', 'shingle_hash',
+__all__ = ['DEDUP_NORMALIZE', 'FOUND_BY', 'parse_shingle_spec', 'is_cjk_text', 'shingles', 'jaccard', 'shingle_hash',
            'ShingleSets', 'encode_shingles', 'simhash_fingerprints', 'hamming', 'simhash_candidates',
            'prefix_candidates', 'intersection_sizes', 'jaccard_of_pairs', 'exact_groups', 'DedupConfig',
            'DuplicatePairs', 'find_near_duplicates', 'choose_removals', 'dedup_records', 'plot_dedup_report']
 
 # %% ../nbs/05_dedup.ipynb #66e6e1a3
-_SPACES = '\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'
-_SPACE_RE = re.compile(f'[{_SPACES}]+')
-_INVISIBLE_RE = re.compile('[\u00ad\u200b-\u200d\u2060\ufeff]')
-_CJK_RANGES = ((0x3040, 0x30ff), (0x3400, 0x4dbf), (0x4e00, 0x9fff), (0xf900, 0xfaff), (0xac00, 0xd7af))
-_CJK_CLASS = ''.join(f'{chr(a)}-{chr(b)}' for a, b in _CJK_RANGES)
-_SPACE_BY_CJK_RE = re.compile(f' (?=[{_CJK_CLASS}])|(?<=[{_CJK_CLASS}]) ')
-_FULLWIDTH = {c: c - 0xfee0 for c in range(0xff01, 0xff5f)} | {ord(k): v for k, v in zip('。、「」『』', '.,' + '"' * 4)}
-
-def normalize_text(text: str) -> str:
-    "`text` in NFC, lower case, widths folded, invisible characters dropped, no space touching CJK, runs of space as one."
-    text = _INVISIBLE_RE.sub('', unicodedata.normalize('NFC', text)).lower().translate(_FULLWIDTH)
-    return _SPACE_BY_CJK_RE.sub('', _SPACE_RE.sub(' ', text)).strip(' ')
+DEDUP_NORMALIZE = NormalizeConfig(nfkc=False, nfc=True, control_chars='keep', drop_invisible=True, lowercase=True,
+                                  fold_width=True, join_lines=True, space_by_cjk=False)
 
 # %% ../nbs/05_dedup.ipynb #2ce5cadb
-_CJK_RE = re.compile(f'[{_CJK_CLASS}]')
+_CJK_RE = re.compile('[' + ''.join(f'{chr(a)}-{chr(b)}' for a, b in CJK_RANGES) + ']')
 
 def parse_shingle_spec(spec: str) -> tuple:
     "`spec` like `'char3'` or `'word2'` as `(unit, n)`."
@@ -47,9 +38,13 @@ def is_cjk_text(text: str, cjk_share: float = 0.3) -> bool:
     "Whether at least `cjk_share` of the non-space characters of (normalised) `text` are CJK."
     return len(_CJK_RE.findall(text)) >= cjk_share * max(len(text.replace(' ', '')), 1)
 
-def shingles(text: str, cjk: str = 'char3', latin: str = 'char5', cjk_share: float = 0.3) -> set:
+def shingles(text: str,               # one document (normalised with `DEDUP_NORMALIZE`)
+             cjk: str = 'char3',      # recipe for CJK text
+             latin: str = 'char5',    # recipe for other text
+             cjk_share: float = 0.3,  # share of CJK characters that makes a text CJK
+            ) -> set:
     "The shingle set of `text`: the `cjk` recipe for Chinese/Japanese/Korean text, else the `latin` recipe."
-    t = normalize_text(text)
+    t = normalize_text(text, DEDUP_NORMALIZE)
     if not t: return set()
     chinese = is_cjk_text(t, cjk_share)
     unit, n = parse_shingle_spec(cjk if chinese else latin)
@@ -84,14 +79,16 @@ def shingle_hash(shingle: str) -> int:
 def _mix(x: np.ndarray) -> np.ndarray:
     "splitmix64 finaliser on a uint64 array."
     with np.errstate(over='ignore'):
-        x = x ^ (x >> np.uint64(30)); x *= np.uint64(0xbf58476d1ce4e5b9)
-        x ^= x >> np.uint64(27); x *= np.uint64(0x94d049bb133111eb)
+        x = x ^ (x >> np.uint64(30))
+        x *= np.uint64(0xbf58476d1ce4e5b9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94d049bb133111eb)
         x ^= x >> np.uint64(31)
     return x
 
 # %% ../nbs/05_dedup.ipynb #57411a26
 _IS_CJK = np.zeros(0x10000, bool)
-for _lo, _hi in _CJK_RANGES: _IS_CJK[_lo:_hi + 1] = True
+for _lo, _hi in CJK_RANGES: _IS_CJK[_lo:_hi + 1] = True
 
 def _per_doc_sum(mask: np.ndarray, offs: np.ndarray) -> np.ndarray:
     "Sum of `mask` over each document `[offs[i], offs[i+1])`."
@@ -100,7 +97,8 @@ def _per_doc_sum(mask: np.ndarray, offs: np.ndarray) -> np.ndarray:
     return out
 
 def _offsets(lengths: np.ndarray) -> np.ndarray:
-    offs = np.zeros(len(lengths) + 1, np.int64); np.cumsum(lengths, out=offs[1:])
+    offs = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offs[1:])
     return offs
 
 def _drop_spaces(cps: np.ndarray, offs: np.ndarray, docs_mask: np.ndarray) -> tuple:
@@ -111,7 +109,7 @@ def _drop_spaces(cps: np.ndarray, offs: np.ndarray, docs_mask: np.ndarray) -> tu
 
 def _normalized_codepoints(texts: list) -> tuple:
     "Code points (uint32) of `normalize_text` of every text, concatenated, with document offsets."
-    norm = [normalize_text(t) for t in texts]
+    norm = [normalize_text(t, DEDUP_NORMALIZE) for t in texts]
     cps = np.frombuffer(''.join(norm).encode('utf-32-le'), dtype='<u4').copy()
     return cps, _offsets(np.fromiter((len(t) for t in norm), dtype=np.int64, count=len(norm)))
 
@@ -124,11 +122,13 @@ def _windows(cps: np.ndarray, offs: np.ndarray, docs: np.ndarray, unit: str, n: 
         space, n_docs = cps == 32, len(offs) - 1
         nonempty = offs[1:] > offs[:-1]
         first, last = np.zeros(len(cps), bool), np.zeros(len(cps), bool)
-        first[offs[:-1][nonempty]] = True; last[offs[1:][nonempty] - 1] = True
+        first[offs[:-1][nonempty]] = True
+        last[offs[1:][nonempty] - 1] = True
         ws = np.flatnonzero(~space & (first | np.concatenate([[True], space[:-1]])))
         we = np.flatnonzero(~space & (last | np.concatenate([space[1:], [True]])))
         wdoc = np.searchsorted(offs, ws, side='right') - 1
-        chosen = np.zeros(n_docs, bool); chosen[docs] = True
+        chosen = np.zeros(n_docs, bool)
+        chosen[docs] = True
         ws, we, wdoc = ws[chosen[wdoc]], we[chosen[wdoc]], wdoc[chosen[wdoc]]
         counts = np.bincount(wdoc, minlength=n_docs)[docs]
         wfirst = np.cumsum(counts) - counts
@@ -149,10 +149,12 @@ def _window_hashes(cps: np.ndarray, start: np.ndarray, length: np.ndarray, n: in
     for idx, m in ((np.flatnonzero(full), n), (np.flatnonzero(~full), None)):
         if len(idx) == 0: continue
         s, ln = start[idx], length[idx]
-        hm = _mix(ln.astype(np.uint64) + np.uint64(_SEED)) if m is None else np.full(len(idx), _mix_int(m + _SEED), np.uint64)
+        if m is None: hm = _mix(ln.astype(np.uint64) + np.uint64(_SEED))
+        else: hm = np.full(len(idx), _mix_int(m + _SEED), np.uint64)
         for g in range(0, int(ln.max()), 3):
             if m is None:
-                act = np.flatnonzero(ln > g); sg, rest = s[act] + g, ln[act] - g
+                act = np.flatnonzero(ln > g)
+                sg, rest = s[act] + g, ln[act] - g
                 pack = cps[sg] << np.uint64(42)
                 pack |= np.where(rest > 1, cps[sg + 1], 0).astype(np.uint64) << np.uint64(21)
                 pack |= np.where(rest > 2, cps[sg + 2], 0).astype(np.uint64)
@@ -221,7 +223,8 @@ def encode_shingles(texts: list,                 # the documents
         docs = np.flatnonzero((doc_cjk == is_cjk) & (offs[1:] > offs[:-1]))
         if len(docs) == 0: continue
         win_doc, start, length = _windows(cps, offs, docs, unit, n)
-        docs_parts.append(win_doc); hash_parts.append(_window_hashes(cps64, start, length, n))
+        docs_parts.append(win_doc)
+        hash_parts.append(_window_hashes(cps64, start, length, n))
     del cps64
     doc = np.concatenate(docs_parts) if docs_parts else np.zeros(0, np.int64)
     h = np.concatenate(hash_parts) if hash_parts else np.zeros(0, np.uint64)
@@ -232,7 +235,8 @@ def encode_shingles(texts: list,                 # the documents
     uniq, counts = h_sorted[new], np.diff(np.append(np.flatnonzero(new), len(h_sorted)))
     del h_sorted
     by_rarity = _argsort_pairs(counts, np.arange(len(uniq)))
-    rank = np.empty(len(uniq), np.int64); rank[by_rarity] = np.arange(len(uniq))
+    rank = np.empty(len(uniq), np.int64)
+    rank[by_rarity] = np.arange(len(uniq))
     n_ids = max(len(uniq), 1)
     key = doc[order] * n_ids + rank[uid]
     del order, uid, doc
@@ -284,7 +288,8 @@ def _group_pairs(key: np.ndarray, item: np.ndarray, probe: np.ndarray, chunk: in
         if c.sum():
             first = np.repeat(np.arange(pos, stop), c)
             second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(c) - c, c)
-            yield (item[first], item[second]) if extra is None else (item[first], item[second], extra[first], extra[second])
+            if extra is None: yield item[first], item[second]
+            else: yield item[first], item[second], extra[first], extra[second]
         pos = stop
 
 def _unique_pairs(chunks: list, n: int) -> np.ndarray:
@@ -340,7 +345,11 @@ def prefix_candidates(sets: ShingleSets,          # rarity-ranked shingle sets
     return np.stack([a[keep], b[keep]])
 
 # %% ../nbs/05_dedup.ipynb #c920bd83
-def intersection_sizes(sets: ShingleSets, a: np.ndarray, b: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
+def intersection_sizes(sets: ShingleSets,     # shingle sets of all documents
+                       a: np.ndarray,         # first document of each pair
+                       b: np.ndarray,         # second document of each pair
+                       chunk: int = 1 << 22,  # pairs per vectorised step
+                      ) -> np.ndarray:
     "`|A ∩ B|` for every pair of documents `(a[i], b[i])` of `sets`."
     out, size = np.zeros(len(a), np.int64), sets.lengths
     n_ids = int(sets.ids.max(initial=0)) + 1
@@ -359,7 +368,10 @@ def intersection_sizes(sets: ShingleSets, a: np.ndarray, b: np.ndarray, chunk: i
         pos = stop
     return out
 
-def jaccard_of_pairs(sets: ShingleSets, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def jaccard_of_pairs(sets: ShingleSets,  # shingle sets of all documents
+                     a: np.ndarray,      # first document of each pair
+                     b: np.ndarray,      # second document of each pair
+                    ) -> np.ndarray:
     "Exact Jaccard similarity of the shingle sets of every pair `(a[i], b[i])`."
     inter = intersection_sizes(sets, a, b)
     union = sets.lengths[a] + sets.lengths[b] - inter
@@ -379,10 +391,13 @@ def exact_groups(sets: ShingleSets) -> tuple:
     order = docs[np.lexsort((docs, s2[docs], s1[docs], size[docs]))]
     new = np.concatenate([[True], (size[order][1:] != size[order][:-1]) | (s1[order][1:] != s1[order][:-1])
                           | (s2[order][1:] != s2[order][:-1])]) if len(order) else np.zeros(0, bool)
-    group = np.full(n, -1, np.int64); group[order] = np.cumsum(new) - 1
+    group = np.full(n, -1, np.int64)
+    group[order] = np.cumsum(new) - 1
     first = list(order[new])
     for m in order[~new]:
-        if not np.array_equal(sets.doc(m), sets.doc(first[group[m]])): group[m] = len(first); first.append(m)
+        if not np.array_equal(sets.doc(m), sets.doc(first[group[m]])):
+            group[m] = len(first)
+            first.append(m)
     return group, np.array(first, np.int64)
 
 # %% ../nbs/05_dedup.ipynb #39656dc8
@@ -401,16 +416,21 @@ class DedupConfig:
     max_examples: int = 5                         # example pairs kept in the report
 
     def __post_init__(self):
-        if not 0 < self.threshold < 1: raise ConfigError(f'DedupConfig.threshold must be in (0, 1), got {self.threshold}')
-        parse_shingle_spec(self.shingles_cjk); parse_shingle_spec(self.shingles_latin)
+        if not 0 < self.threshold < 1:
+            raise ConfigError(f'DedupConfig.threshold must be in (0, 1), got {self.threshold}')
+        parse_shingle_spec(self.shingles_cjk)
+        parse_shingle_spec(self.shingles_latin)
         self.candidates = tuple(self.candidates)
         bad = set(self.candidates) - {'simhash', 'prefix'}
         if bad or not self.candidates:
-            raise ConfigError(f"DedupConfig.candidates must be a non-empty subset of ['simhash', 'prefix'], got {list(self.candidates)}")
-        if not 0 <= self.simhash_radius <= 16: raise ConfigError(f'DedupConfig.simhash_radius must be 0..16, got {self.simhash_radius}')
-        if self.scope not in ('eval', 'all'): raise ConfigError(f"DedupConfig.scope must be 'eval' or 'all', got {self.scope!r}")
+            raise ConfigError("DedupConfig.candidates must be a non-empty subset of ['simhash', 'prefix'], "
+                              f"got {list(self.candidates)}")
+        if not 0 <= self.simhash_radius <= 16:
+            raise ConfigError(f'DedupConfig.simhash_radius must be 0..16, got {self.simhash_radius}')
+        if self.scope not in ('eval', 'all'):
+            raise ConfigError(f"DedupConfig.scope must be 'eval' or 'all', got {self.scope!r}")
 
-# %% ../nbs/05_dedup.ipynb #c28764ce
+# %% ../nbs/05_dedup.ipynb #2bd907e6
 FOUND_BY = {1: 'simhash', 2: 'prefix', 4: 'identical'}
 
 @dataclass
@@ -423,14 +443,18 @@ class DuplicatePairs:
     stats: dict = field(default_factory=dict)
     def __len__(self): return len(self.a)
 
+# %% ../nbs/05_dedup.ipynb #c28764ce
 def _expand(group: np.ndarray, reps: np.ndarray, ra, rb, jac, flags) -> tuple:
     "Pairs between all members of verified representative pairs, plus all pairs inside groups of identical sets."
-    order = np.argsort(group, kind='stable'); sorted_g = group[order]
-    lo, hi = np.searchsorted(sorted_g, np.arange(len(reps))), np.searchsorted(sorted_g, np.arange(len(reps)), side='right')
+    order = np.argsort(group, kind='stable')
+    sorted_g = group[order]
+    rep_ids = np.arange(len(reps))
+    lo, hi = np.searchsorted(sorted_g, rep_ids), np.searchsorted(sorted_g, rep_ids, side='right')
     parts = []
     for x, y, j, f in zip(ra, rb, jac, flags):
         mx, my = order[lo[x]:hi[x]], order[lo[y]:hi[y]]
-        parts.append((np.repeat(mx, len(my)), np.tile(my, len(mx)), np.full(len(mx) * len(my), j), np.full(len(mx) * len(my), f)))
+        parts.append((np.repeat(mx, len(my)), np.tile(my, len(mx)), np.full(len(mx) * len(my), j),
+                      np.full(len(mx) * len(my), f)))
     for g in np.flatnonzero(hi - lo > 1):
         m = order[lo[g]:hi[g]]
         i, k = np.triu_indices(len(m), 1)
@@ -439,33 +463,51 @@ def _expand(group: np.ndarray, reps: np.ndarray, ra, rb, jac, flags) -> tuple:
     a, b, j, f = (np.concatenate(p) for p in zip(*parts))
     return np.minimum(a, b), np.maximum(a, b), j, f.astype(np.int64)
 
+class _Laps:
+    "Seconds between successive `lap(name)` calls, kept in `stats['seconds_<name>']`."
+    def __init__(self, stats: dict): self.stats, self.clock = stats, time.perf_counter()
+    def __call__(self, name: str):
+        now = time.perf_counter()
+        self.stats[f'seconds_{name}'], self.clock = round(now - self.clock, 4), now
+
+def _merge_candidates(found: list, r: int) -> tuple:
+    "Unique pairs `a * r + b` of all candidate sources `found` (`(pairs, bit)`), with their `found_by` bits."
+    keys = np.concatenate([c[0] * r + c[1] for c, _ in found])
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    flags = np.zeros(len(uniq), np.int64)
+    np.bitwise_or.at(flags, inverse, np.concatenate([np.full(c.shape[1], bit) for c, bit in found]))
+    return uniq, flags
+
 def find_near_duplicates(texts: list,                         # the documents
                          cfg: Optional[DedupConfig] = None,   # threshold, shingles, candidate sources
                          probe: Optional[np.ndarray] = None,  # bool per text: only pairs touching a probe (default all)
                         ) -> DuplicatePairs:
     "Every pair of `texts` with shingle Jaccard above `cfg.threshold` (touching a `probe`), verified exactly."
-    cfg, clock, stats = cfg or DedupConfig(), time.perf_counter(), {}
+    cfg, stats = cfg or DedupConfig(), {}
+    lap = _Laps(stats)
     probe = np.ones(len(texts), bool) if probe is None else np.asarray(probe, bool)
-    def lap(name):
-        nonlocal clock
-        now = time.perf_counter(); stats[f'seconds_{name}'] = round(now - clock, 4); clock = now
-    sets = encode_shingles(texts, cfg.shingles_cjk, cfg.shingles_latin, cfg.cjk_share); lap('shingles')
+    sets = encode_shingles(texts, cfg.shingles_cjk, cfg.shingles_latin, cfg.cjk_share)
+    lap('shingles')
     group, reps = exact_groups(sets)
-    rep_probe = np.zeros(len(reps), bool); np.logical_or.at(rep_probe, group[group >= 0], probe[group >= 0]); lap('exact')
+    rep_probe = np.zeros(len(reps), bool)
+    np.logical_or.at(rep_probe, group[group >= 0], probe[group >= 0])
+    lap('exact')
     found = []
     if 'simhash' in cfg.candidates:
-        found.append((simhash_candidates(simhash_fingerprints(sets)[reps], cfg.simhash_radius, rep_probe), 1)); lap('simhash')
+        found.append((simhash_candidates(simhash_fingerprints(sets)[reps], cfg.simhash_radius, rep_probe), 1))
+        lap('simhash')
     if 'prefix' in cfg.candidates:
-        found.append((prefix_candidates(sets, reps, cfg.threshold, rep_probe), 2)); lap('prefix')
+        found.append((prefix_candidates(sets, reps, cfg.threshold, rep_probe), 2))
+        lap('prefix')
     for c, bit in found: stats[f'candidates_{FOUND_BY[bit]}'] = c.shape[1]
     r = max(len(reps), 1)
-    keys = np.concatenate([c[0] * r + c[1] for c, _ in found])
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    flags = np.zeros(len(uniq), np.int64); np.bitwise_or.at(flags, inverse, np.concatenate([np.full(c.shape[1], bit) for c, bit in found]))
+    uniq, flags = _merge_candidates(found, r)
     ra, rb = uniq // r, uniq % r
-    jac = jaccard_of_pairs(sets, reps[ra], reps[rb]); lap('verify')
-    stats.update(documents=len(texts), identical_groups=int((np.bincount(group[group >= 0]) > 1).sum()) if len(reps) else 0,
-                 candidates=len(uniq), jaccard_hist=np.histogram(jac, bins=20, range=(0, 1))[0].tolist())
+    jac = jaccard_of_pairs(sets, reps[ra], reps[rb])
+    lap('verify')
+    n_identical = int((np.bincount(group[group >= 0]) > 1).sum()) if len(reps) else 0
+    stats.update(documents=len(texts), identical_groups=n_identical, candidates=len(uniq),
+                 jaccard_hist=np.histogram(jac, bins=20, range=(0, 1))[0].tolist())
     ok = jac > cfg.threshold
     a, b, j, f = _expand(group, reps, ra[ok], rb[ok], jac[ok], flags[ok])
     keep = probe[a] | probe[b]
@@ -488,12 +530,17 @@ def choose_removals(splits: list,            # split of each record ('train', 'v
     neighbours = defaultdict(list)
     for x, y in zip(pairs.a.tolist(), pairs.b.tolist()):
         if rank[x] and rank[y] and rank[x] != rank[y] and not cross_eval: continue
-        neighbours[x].append(y); neighbours[y].append(x)
+        neighbours[x].append(y)
+        neighbours[y].append(x)
     removed, kept = {}, set()
     for x in sorted(neighbours, key=lambda i: (rank[i], str(keys[i]), i)):
-        if rank[x] == 0 and scope == 'eval': kept.add(x); continue
+        if rank[x] == 0 and scope == 'eval':
+            kept.add(x)
+            continue
         partner = min((y for y in neighbours[x] if y in kept), key=lambda i: (rank[i], str(keys[i]), i), default=None)
-        if partner is None: kept.add(x); continue
+        if partner is None:
+            kept.add(x)
+            continue
         if rank[partner] == 0 and rank[x] > 0: reason = 'near-duplicate of train'
         elif rank[partner] == rank[x]: reason = f'near-duplicate within {SPLITS[rank[x]]}'
         else: reason = 'near-duplicate across val/test'
@@ -512,31 +559,37 @@ def dedup_records(data,                               # records with `split` (li
                  ) -> tuple:
     "Remove near-duplicate val/test records (and train ones with `scope='all'`) from `data`; returns (kept, StageReport)."
     cfg = cfg or DedupConfig()
-    records, was_dataset = _as_records(data)
-    report = StageReport('dedup', max_examples=cfg.max_examples); report.n_in = len(records)
+    records, was_dataset = as_records(data)
+    report = StageReport('dedup', max_examples=cfg.max_examples)
+    report.n_in = len(records)
     splits = [r.get('split') or 'train' for r in records]
-    if any('split' not in r for r in records): report.extra['records_without_split'] = sum('split' not in r for r in records)
+    if any('split' not in r for r in records):
+        report.extra['records_without_split'] = sum('split' not in r for r in records)
     texts = _record_texts(records, cfg.text_fields)
-    probe = np.ones(len(records), bool) if cfg.scope == 'all' else np.array([s in ('val', 'test') for s in splits], bool)
+    in_eval = np.array([s in ('val', 'test') for s in splits], bool)
+    probe = np.ones(len(records), bool) if cfg.scope == 'all' else in_eval
     pairs = find_near_duplicates(texts, cfg, probe)
     keys = [r.get('id') or content_id(r) for r in records]
     removed = choose_removals(splits, keys, pairs, cfg.scope, cfg.cross_eval)
     for i, (reason, partner) in sorted(removed.items()):
         report.drop(reason, example={'removed': keys[i], 'kept': keys[partner]})
-    kinds = Counter('-'.join(sorted((splits[x], splits[y]), key=lambda s: _RANK.get(s, 0))) for x, y in zip(pairs.a.tolist(), pairs.b.tolist()))
+    kinds = Counter('-'.join(sorted((splits[x], splits[y]), key=lambda s: _RANK.get(s, 0))) for x,
+                    y in zip(pairs.a.tolist(), pairs.b.tolist()))
     examples = [{'a': keys[x], 'b': keys[y], 'splits': [splits[x], splits[y]], 'jaccard': round(float(j), 4),
                  'text_a': texts[x][:120], 'text_b': texts[y][:120]}
                 for x, y, j in list(zip(pairs.a.tolist(), pairs.b.tolist(), pairs.jaccard))[:cfg.max_examples]]
     report.extra.update(pairs_found=len(pairs), pairs_by_kind=dict(sorted(kinds.items())),
                         removed_per_split={s: sum(splits[i] == s for i in removed) for s in SPLITS},
-                        found_by=dict(Counter('+'.join(n for b, n in FOUND_BY.items() if f & b) for f in pairs.found_by.tolist())),
+                        found_by=dict(Counter('+'.join(n for b, n in FOUND_BY.items() if f & b)
+                                              for f in pairs.found_by.tolist())),
                         threshold=cfg.threshold, search=pairs.stats,
                         pair_jaccard_hist=np.histogram(pairs.jaccard, bins=10, range=(cfg.threshold, 1))[0].tolist(),
                         examples=examples)
     kept = [r for i, r in enumerate(records) if i not in removed]
     report.n_out = len(kept)
-    _log.info('dedup: %d pairs above %.2f, removed %d of %d records', len(pairs), cfg.threshold, len(removed), len(records))
-    return _like(kept, was_dataset), report
+    _log.info('dedup: %d pairs above %.2f, removed %d of %d records', len(pairs), cfg.threshold, len(removed),
+              len(records))
+    return like_input(kept, was_dataset), report
 
 # %% ../nbs/05_dedup.ipynb #63cfa24b
 def plot_dedup_report(extra: dict,              # `report.extra` of `dedup_records`
@@ -548,9 +601,12 @@ def plot_dedup_report(extra: dict,              # `report.extra` of `dedup_recor
     ax1.bar(np.arange(len(hist)) / len(hist), hist, width=1 / len(hist), align='edge', color='tab:gray', log=any(hist))
     if not any(hist): ax1.text(0.5, 0.5, 'no candidate pairs', ha='center', va='center', transform=ax1.transAxes)
     ax1.axvline(extra['threshold'], color='tab:red', lw=1)
-    ax1.set_xlabel('Jaccard of verified candidates'); ax1.set_ylabel('pairs'); ax1.set_title(f'{title}: candidates', fontsize=9)
+    ax1.set_xlabel('Jaccard of verified candidates')
+    ax1.set_ylabel('pairs')
+    ax1.set_title(f'{title}: candidates', fontsize=9)
     removed = extra['removed_per_split']
     ax2.bar(list(removed), list(removed.values()), color='tab:blue')
-    ax2.set_ylabel('records removed'); ax2.set_title(f"{extra['pairs_found']} pairs above {extra['threshold']}", fontsize=9)
+    ax2.set_ylabel('records removed')
+    ax2.set_title(f"{extra['pairs_found']} pairs above {extra['threshold']}", fontsize=9)
     fig.tight_layout()
     return fig

@@ -19,7 +19,8 @@ from peft import prepare_model_for_kbit_training
 from transformers import AutoModelForCausalLM
 
 import grok_finetune.model  # registers the grok1 config and model with the transformers Auto classes
-from .core import (ConfigError, DataError, check_token_rows, config_from_dict, get_logger, load_dataset_dir,
+from .core import (ConfigError, DataError, check_token_rows, config_from_dict, get_logger,
+                                load_dataset_dir,
                                 read_jsonl, repo_root, run_script)
 from .lora import TrainConfig, lora_tensors, train_lora
 
@@ -27,17 +28,21 @@ from .lora import TrainConfig, lora_tensors, train_lora
 def load_examples(path, vocab_size: Optional[int] = None) -> list:
     "Tokenized examples from `path`: a `.jsonl` file or an arrow dataset folder with `input_ids` and `domain_id`."
     path = Path(path)
-    if not path.exists(): raise DataError(f'{path}: no such file or folder; give the tokenized data the prepare stage wrote')
+    if not path.exists():
+        raise DataError(f'{path}: no such file or folder; give the tokenized data the prepare stage wrote')
     examples = load_dataset_dir(path).to_list() if path.is_dir() else list(read_jsonl(path, progress=False))
     for i, ex in enumerate(examples):
         if 'input_ids' not in ex or 'domain_id' not in ex:
-            raise DataError(f'{path}:{i + 1}: record lacks input_ids/domain_id; tokenize the data first (grok-finetune prepare)')
+            raise DataError(f'{path}:{i + 1}: record lacks input_ids/domain_id; '
+                            'tokenize the data first (grok-finetune prepare)')
     untrained = check_token_rows(examples, path, vocab_size)
     if examples and untrained == len(examples):
-        raise DataError(f'{path}: every one of the {len(examples)} examples has labels that are all -100, so there is nothing '
+        raise DataError(f'{path}: every one of the {len(examples)} examples has labels that are all -100, '
+                        'so there is nothing '
                         'to train on; label the answer tokens (the prepare stage masks only the prompt)')
     if untrained:
-        get_logger('grok_finetune.train').warning(f'{path}: {untrained} of {len(examples)} examples have no trainable label '
+        get_logger('grok_finetune.train').warning(f'{path}: {untrained} of {len(examples)} examples '
+                                                  'have no trainable label '
                                                   '(all -100); they add nothing to the loss')
     return examples
 
@@ -51,7 +56,8 @@ def quantization_config(kind: str = 'none'):
     except ImportError:
         raise ConfigError(f'quantization {kind!r} needs bitsandbytes: pip install bitsandbytes (CUDA only)') from None
     from transformers import BitsAndBytesConfig
-    keep = ['gate', 'lm_head']   # the MoE router stays unquantised and fp32, as in the reference; the output head is tied
+    keep = ['gate',
+            'lm_head']   # the MoE router stays unquantised and fp32, as in the reference; the output head is tied
     if kind == 'int8': return BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=keep)
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_compute_dtype=torch.bfloat16,
                               bnb_4bit_use_double_quant=True, llm_int8_skip_modules=keep)
@@ -69,12 +75,15 @@ def build_model(spec: str = 'tiny',        # 'tiny' (cached tiny Grok), 'tiny-ra
     if spec == 'tiny-random':
         torch.manual_seed(seed)
         return grok_finetune.model.GrokForCausalLM(grok_finetune.model.tiny_grok_config(vocab_size=vocab_size))
-    if not Path(spec).is_dir(): raise ConfigError(f'model {spec!r}: not "tiny", "tiny-random" or a local checkpoint folder')
+    if not Path(spec).is_dir():
+        raise ConfigError(f'model {spec!r}: not "tiny", "tiny-random" or a local checkpoint folder')
     quant = quantization_config(quantization)
     if quant is None:
-        return AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, dtype=getattr(torch, dtype) if dtype else None)
+        return AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, dtype=getattr(torch, dtype)
+                                                    if dtype else None)
     model = AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, quantization_config=quant,
-                                                 dtype=torch.bfloat16, device_map={'': int(os.environ.get('LOCAL_RANK', 0))})
+                                                 dtype=torch.bfloat16,
+                                                 device_map={'': int(os.environ.get('LOCAL_RANK', 0))})
     return prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)
 
 # %% ../nbs/09_distributed.ipynb #b92654f5
@@ -113,13 +122,15 @@ def train_cli(config: str = '',          # YAML with TrainConfig fields (or a `t
     if not data: raise ConfigError('--data is required: tokenized examples with input_ids, labels, domain_id')
     train_rows, val_rows = load_examples(data), load_examples(val_data) if val_data else None   # bad data fails fast
     base = build_model(model, vocab_size=vocab_size, quantization=quantization)
-    for rows, path in ((train_rows, data), (val_rows or [], val_data)): check_token_rows(rows, path, base.config.vocab_size)
+    for rows, path in ((train_rows, data), (val_rows or [], val_data)):
+        check_token_rows(rows, path, base.config.vocab_size)
     result = train_lora(base, train_rows, cfg, val_data=val_rows)
     if rank_weights:
         rank = int(os.environ.get('RANK', 0))
         save_file(lora_tensors(result.model), str(Path(cfg.output_dir)/f'rank{rank}.safetensors'))
     if rank_weights or result.adapter_dir:
-        get_logger('grok_finetune.train').info(f'step {result.step}: loss {result.loss:.4f}, adapters in {result.adapter_dir}')
+        get_logger('grok_finetune.train').info(f'step {result.step}: loss {result.loss:.4f}, '
+                                               f'adapters in {result.adapter_dir}')
     if torch.distributed.is_initialized():
         torch.distributed.barrier()
         torch.distributed.destroy_process_group()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_grok_model.ipynb #2051868c
 from __future__ import annotations
-import contextlib, json, math, os, re, shutil, tempfile, time
+import contextlib, json, math, re
 from dataclasses import dataclass, asdict, fields as dataclass_fields
 from pathlib import Path
 from typing import Optional, Union
@@ -18,17 +18,15 @@ from transformers.cache_utils import Cache, DynamicCache
 from transformers.utils import logging as hf_logging
 try: from transformers.modeling_layers import GradientCheckpointingLayer
 except ImportError: GradientCheckpointingLayer = nn.Module
-import grok_finetune.core as core
-from .tokenizer import offline_tokenizer
-from .core import ConfigError, config_hash, file_sha256, get_logger, sample_dir
+from .core import ConfigError, get_logger
 
 # %% auto #0
 __all__ = ['CACHE_KWARG', 'HPCAI_KEY_MAPPING', 'HPCAI_CONFIG_KEYS', 'WEIGHT_BYTES', 'SHARDINGS', 'GrokConfig', 'tiny_grok_config',
            'grok_param_count', 'compute_dtype', 'GrokRMSNorm', 'rotate_half', 'apply_rope',
            'segment_ids_from_positions', 'grok_attention_mask', 'GrokAttention', 'GrokExpert', 'GrokRouter', 'GrokMoE',
-           'dispatch_slack', 'GrokDecoderLayer', 'resolve_cache', 'GrokPreTrainedModel', 'GrokModel', 'causal_lm_loss',
-           'GrokForCausalLM', 'quiet_progress', 'grok_config_from_hpcai', 'map_checkpoint_key', 'load_grok_checkpoint',
-           'save_in_hpcai_layout', 'pack_documents', 'pretrain_tiny', 'tiny_pretrain_docs', 'load_pretrained_tiny',
+           'expert_slots', 'record_dispatch', 'dispatch_slack', 'GrokDecoderLayer', 'resolve_cache',
+           'GrokPreTrainedModel', 'GrokModel', 'next_token_targets', 'token_loss', 'scored_count', 'causal_lm_loss',
+           'GrokForCausalLM', 'quiet_progress', 'map_checkpoint_key', 'grok_config_from_hpcai', 'load_grok_checkpoint',
            'lora_param_count', 'activation_bytes', 'plan_memory', 'measure_training_memory']
 
 # %% ../nbs/07_grok_model.ipynb #5d96ac8f
@@ -41,45 +39,56 @@ class GrokConfig(PretrainedConfig):
                  vocab_size: int = 131072,            # tokens in the (tied) embedding
                  hidden_size: int = 6144,             # model width
                  intermediate_size: int = 32768,      # expert hidden width
-                 num_hidden_layers: int = 64,
+                 num_hidden_layers: int = 64,          # decoder layers
                  num_attention_heads: int = 48,       # query heads
                  num_key_value_heads: int = 8,        # key/value heads (grouped-query attention)
                  head_dim: Optional[int] = None,      # per-head width; `hidden_size // num_attention_heads` when None
-                 num_experts: int = 8,
+                 num_experts: int = 8,                 # experts per MoE layer
                  num_experts_per_tok: int = 2,        # top-k routing
                  max_position_embeddings: int = 8192, # context length
-                 rope_theta: float = 10000.0,
-                 rms_norm_eps: float = 1e-5,
-                 embedding_multiplier_scale: float = 78.38367176906169,
-                 output_multiplier_scale: float = 0.5773502691896257,
+                 rope_theta: float = 10000.0,          # RoPE base
+                 rms_norm_eps: float = 1e-5,           # RMSNorm epsilon
+                 embedding_multiplier_scale: float = 78.38367176906169,  # embeddings × this (sqrt(6144))
+                 output_multiplier_scale: float = 0.5773502691896257,    # logits × this (1/sqrt(3))
                  attn_output_multiplier: Optional[float] = None, # q·k scale; 1/sqrt(head_dim) when None
                  max_attn_value: float = 30.0,        # attention logit soft-cap
-                 initializer_range: float = 0.02,
-                 use_cache: bool = True,
+                 initializer_range: float = 0.02,      # std of the normal weight init
+                 use_cache: bool = True,               # `generate()` keeps a KV cache
                  pad_token_id: int = 0, bos_token_id: int = 1, eos_token_id: int = 2,
-                 tie_word_embeddings: bool = True,
+                 tie_word_embeddings: bool = True,     # the output head is the embedding
                  **kwargs):
         self.vocab_size, self.hidden_size, self.intermediate_size = vocab_size, hidden_size, intermediate_size
-        self.num_hidden_layers, self.num_attention_heads, self.num_key_value_heads = num_hidden_layers, num_attention_heads, num_key_value_heads
+        self.num_hidden_layers, self.num_attention_heads = num_hidden_layers, num_attention_heads
+        self.num_key_value_heads = num_key_value_heads
         self.head_dim = head_dim or hidden_size // num_attention_heads
         self.num_experts, self.num_experts_per_tok = num_experts, num_experts_per_tok
         self.num_local_experts = num_experts
-        self.max_position_embeddings, self.rope_theta, self.rms_norm_eps = max_position_embeddings, rope_theta, rms_norm_eps
-        self.embedding_multiplier_scale, self.output_multiplier_scale = embedding_multiplier_scale, output_multiplier_scale
-        self.attn_output_multiplier = attn_output_multiplier if attn_output_multiplier is not None else self.head_dim ** -0.5
+        self.max_position_embeddings = max_position_embeddings
+        self.rope_theta, self.rms_norm_eps = rope_theta, rms_norm_eps
+        self.embedding_multiplier_scale = embedding_multiplier_scale
+        self.output_multiplier_scale = output_multiplier_scale
+        self.attn_output_multiplier = (attn_output_multiplier if attn_output_multiplier is not None
+                                       else self.head_dim ** -0.5)
         self.max_attn_value, self.initializer_range, self.use_cache = max_attn_value, initializer_range, use_cache
         if num_attention_heads % num_key_value_heads:
-            raise ConfigError(f'num_attention_heads ({num_attention_heads}) must be a multiple of num_key_value_heads ({num_key_value_heads})')
+            raise ConfigError(f'num_attention_heads ({num_attention_heads}) '
+                              f'must be a multiple of num_key_value_heads ({num_key_value_heads})')
         if num_experts_per_tok > num_experts:
             raise ConfigError(f'num_experts_per_tok ({num_experts_per_tok}) is larger than num_experts ({num_experts})')
         super().__init__(pad_token_id=pad_token_id, bos_token_id=bos_token_id, eos_token_id=eos_token_id,
                          tie_word_embeddings=tie_word_embeddings, **kwargs)
 
 # %% ../nbs/07_grok_model.ipynb #b71a302b
-def tiny_grok_config(vocab_size: int = 4096,   # use `len(tokenizer)` of the tokenizer the model will read
-                     hidden_size: int = 64, num_hidden_layers: int = 2, intermediate_size: int = 256,
-                     num_attention_heads: int = 4, num_key_value_heads: int = 2, num_experts: int = 8,
-                     max_position_embeddings: int = 512, **kwargs) -> GrokConfig:
+def tiny_grok_config(vocab_size: int = 4096,              # use `len(tokenizer)` of the tokenizer the model will read
+                     hidden_size: int = 64,               # model width
+                     num_hidden_layers: int = 2,          # decoder layers
+                     intermediate_size: int = 256,        # expert hidden width
+                     num_attention_heads: int = 4,        # query heads
+                     num_key_value_heads: int = 2,        # key/value heads (grouped-query attention)
+                     num_experts: int = 8,                # experts per MoE layer (top-2 routing)
+                     max_position_embeddings: int = 512,  # context length
+                     **kwargs,                            # any other `GrokConfig` field
+                    ) -> GrokConfig:
     "A CPU-sized `GrokConfig` with all of Grok-1's features; `vocab_size` should match the tokenizer."
     return GrokConfig(vocab_size=vocab_size, hidden_size=hidden_size, num_hidden_layers=num_hidden_layers,
                       intermediate_size=intermediate_size, num_attention_heads=num_attention_heads,
@@ -89,7 +98,7 @@ def tiny_grok_config(vocab_size: int = 4096,   # use `len(tokenizer)` of the tok
 
 # %% ../nbs/07_grok_model.ipynb #752416de
 def grok_param_count(config: GrokConfig, include_embedding: bool = True) -> int:
-    "Number of parameters of a model built from `config` (tied embedding counted once unless `include_embedding=False`)."
+    "Parameter count of a model built from `config` (tied embedding counted once unless `include_embedding=False`)."
     c = config
     attn = c.hidden_size * c.head_dim * (2 * c.num_attention_heads + 2 * c.num_key_value_heads)
     moe = c.num_experts * 3 * c.hidden_size * c.intermediate_size + c.hidden_size * c.num_experts
@@ -118,9 +127,10 @@ def rotate_half(x: torch.Tensor) -> torch.Tensor:
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat((-x2, x1), dim=-1)
 
-def apply_rope(x: torch.Tensor,            # (batch, seq, heads, head_dim)
-               position_ids: torch.Tensor, # (batch, seq)
-               theta: float = 10000.0) -> torch.Tensor:
+def apply_rope(x: torch.Tensor,             # (batch, seq, heads, head_dim)
+               position_ids: torch.Tensor,  # (batch, seq)
+               theta: float = 10000.0,      # RoPE base
+              ) -> torch.Tensor:
     "Rotate `x` by the RoPE angles of `position_ids` (half-split layout, base `theta`)."
     d, dt = x.shape[-1], compute_dtype(x.dtype)
     inv_freq = 1.0 / theta ** (torch.arange(0, d, 2, device=x.device, dtype=dt) / d)
@@ -135,10 +145,10 @@ def segment_ids_from_positions(position_ids: torch.Tensor) -> torch.Tensor:
     starts[:, 0] = True
     return starts.long().cumsum(-1)
 
-def grok_attention_mask(key_valid: torch.Tensor,   # (batch, keys) bool: False for padding keys
-                        query_len: int,
-                        position_ids: Optional[torch.Tensor] = None, # (batch, keys) when packed; None: one segment
-                        ) -> torch.Tensor:
+def grok_attention_mask(key_valid: torch.Tensor,                      # (batch, keys) bool: False for padding keys
+                        query_len: int,                               # the last `query_len` keys are the queries
+                        position_ids: Optional[torch.Tensor] = None,  # (batch, keys) when packed; None: one segment
+                       ) -> torch.Tensor:
     "Boolean mask (batch, 1, query_len, keys): causal, padding keys hidden, block-diagonal across packed samples."
     n_keys = key_valid.shape[1]
     q_pos = torch.arange(n_keys - query_len, n_keys, device=key_valid.device)
@@ -160,8 +170,11 @@ class GrokAttention(nn.Module):
         self.v_proj = nn.Linear(c.hidden_size, self.n_kv * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.n_heads * self.head_dim, c.hidden_size, bias=False)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, position_ids: torch.Tensor,
-                cache: Optional[Cache] = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor,                # (batch, seq, hidden)
+                      mask: torch.Tensor,             # (batch, 1, seq, keys) from `grok_attention_mask`
+                      position_ids: torch.Tensor,     # (batch, seq) RoPE positions
+                      cache: Optional[Cache] = None,  # KV cache, updated in place
+               ) -> torch.Tensor:
         b, t, _ = x.shape
         q = apply_rope(self.q_proj(x).view(b, t, self.n_heads, self.head_dim), position_ids, self.config.rope_theta)
         k = apply_rope(self.k_proj(x).view(b, t, self.n_kv, self.head_dim), position_ids, self.config.rope_theta)
@@ -212,7 +225,7 @@ class GrokMoE(nn.Module):
                                      for _ in range(config.num_experts))
 
     def routing(self, x: torch.Tensor):
-        "Router logits, and (batch, seq, num_experts) gates: softmax probability where an expert is in the top k, else 0."
+        "Router logits, and (batch, seq, num_experts) gates: the softmax probability of each top-k expert, else 0."
         logits = self.gate(x)
         probs = logits.softmax(-1)
         top_p, top_i = probs.topk(self.top_k, dim=-1)
@@ -220,25 +233,42 @@ class GrokMoE(nn.Module):
 
     def forward(self, x: torch.Tensor):
         logits, gates = self.routing(x)
-        out, self.dispatch_slots = torch.zeros_like(x), 0
-        self.routed_tokens = x.shape[0] * x.shape[1] * self.top_k
+        out = torch.zeros_like(x)
         for e, expert in enumerate(self.experts):
             routed = gates[..., e] > 0
             n = int(routed.sum(-1).max())
             if n == 0: continue
-            self.dispatch_slots += x.shape[0] * n
-            idx = routed.to(torch.int8).argsort(dim=-1, descending=True, stable=True)[:, :n]  # routed tokens first, in order
+            # routed tokens first, in order
+            idx = routed.to(torch.int8).argsort(dim=-1, descending=True, stable=True)[:, :n]
             xe = x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))
             ye = expert(xe) * gates[..., e].gather(1, idx)[..., None].to(x.dtype)  # padding slots have gate 0
             out.scatter_add_(1, idx[..., None].expand_as(ye), ye)
         return out, logits
 
 # %% ../nbs/07_grok_model.ipynb #e87ef68b
-def dispatch_slack(model: nn.Module) -> float:
-    "Expert slots computed per routed token in the last forward pass of `model` (1.0 when routing is perfectly even)."
-    moes = [m for m in model.modules() if isinstance(m, GrokMoE) and hasattr(m, 'dispatch_slots')]
-    if not moes: raise ValueError('run a forward pass first: no GrokMoE has dispatch statistics yet')
-    return sum(m.dispatch_slots / m.routed_tokens for m in moes) / len(moes)
+def expert_slots(gates: torch.Tensor) -> int:
+    "Expert slots the row-wise dispatch computes for (batch, seq, experts) `gates`: per expert, batch × busiest row."
+    routed = gates > 0
+    return int(routed.sum(1).max(0).values.sum()) * gates.shape[0]
+
+@contextlib.contextmanager
+def record_dispatch(model: nn.Module):
+    "In the block, each `GrokMoE` forward of `model` adds its expert `slots` and `routed` tokens to the yielded dict."
+    stats = {'slots': 0, 'routed': 0}
+    def hook(moe, args, output):
+        with torch.no_grad(): gates = moe.routing(args[0])[1]
+        stats['slots'] += expert_slots(gates)
+        stats['routed'] += gates.shape[0] * gates.shape[1] * moe.top_k
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, GrokMoE)]
+    if not handles: raise ValueError(f'{type(model).__name__} has no GrokMoE layers')
+    try: yield stats
+    finally:
+        for h in handles: h.remove()
+
+def dispatch_slack(stats: dict) -> float:
+    "Expert slots computed per routed token in the passes `record_dispatch` saw (1.0 when routing is perfectly even)."
+    if not stats['routed']: raise ValueError('no GrokMoE forward pass ran inside `record_dispatch`')
+    return stats['slots'] / stats['routed']
 
 # %% ../nbs/07_grok_model.ipynb #24de2591
 class GrokDecoderLayer(GradientCheckpointingLayer):
@@ -250,8 +280,12 @@ class GrokDecoderLayer(GradientCheckpointingLayer):
         for name in ('pre_attn_norm', 'post_attn_norm', 'pre_moe_norm', 'post_moe_norm'):
             setattr(self, name, GrokRMSNorm(config.hidden_size, config.rms_norm_eps))
 
-    def forward(self, hidden_states: torch.Tensor, mask: torch.Tensor, position_ids: torch.Tensor,
-                cache: Optional[Cache] = None, **kwargs) -> torch.Tensor:
+    def forward(self, hidden_states: torch.Tensor,    # (batch, seq, hidden)
+                      mask: torch.Tensor,             # (batch, 1, seq, keys) from `grok_attention_mask`
+                      position_ids: torch.Tensor,     # (batch, seq) RoPE positions
+                      cache: Optional[Cache] = None,  # KV cache, updated in place
+                      **kwargs,                       # ignored
+               ) -> torch.Tensor:
         h = hidden_states + self.post_attn_norm(self.attn(self.pre_attn_norm(hidden_states), mask, position_ids, cache))
         moe_out, _ = self.moe_block(self.pre_moe_norm(h))
         return h + self.post_moe_norm(moe_out)
@@ -273,11 +307,12 @@ class GrokPreTrainedModel(PreTrainedModel):
     supports_gradient_checkpointing = True
     _no_split_modules = ['GrokDecoderLayer']
     _skip_keys_device_placement = ['cache', 'past_key_values']
-    _supports_cache_class = True   # weight init: transformers' default (normal(0, initializer_range), RMSNorm weights 1)
+    _supports_cache_class = True
+    # weight init: transformers' default (normal(0, initializer_range), RMSNorm weights 1)
 
     @property
     def is_gradient_checkpointing(self) -> bool:
-        "Whether any submodule checkpoints activations (peft reads this name, which transformers 5 renamed with a warning)."
+        "Whether a submodule checkpoints activations (peft reads this name; transformers 5 renamed it, with a warning)."
         return any(getattr(m, 'gradient_checkpointing', False) for m in self.modules())
 
 # %% ../nbs/07_grok_model.ipynb #f00852c1
@@ -294,11 +329,16 @@ class GrokModel(GrokPreTrainedModel):
     def get_input_embeddings(self): return self.embed_tokens
     def set_input_embeddings(self, value): self.embed_tokens = value
 
-    def forward(self, input_ids: Optional[torch.LongTensor] = None, attention_mask: Optional[torch.Tensor] = None,
-                position_ids: Optional[torch.LongTensor] = None, cache: Optional[Cache] = None,
-                inputs_embeds: Optional[torch.Tensor] = None, use_cache: Optional[bool] = None,
-                output_hidden_states: Optional[bool] = None, past_key_values: Optional[Cache] = None,
-                **kwargs) -> BaseModelOutputWithPast:
+    def forward(self, input_ids: Optional[torch.LongTensor] = None,     # (batch, seq) token ids; or `inputs_embeds`
+                      attention_mask: Optional[torch.Tensor] = None,    # (batch, cached + new) 0 = padding
+                      position_ids: Optional[torch.LongTensor] = None,  # (batch, seq); a 0 starts each packed sample
+                      cache: Optional[Cache] = None,                    # KV cache (the name since transformers 5.24)
+                      inputs_embeds: Optional[torch.Tensor] = None,     # (batch, seq, hidden) instead of `input_ids`
+                      use_cache: Optional[bool] = None,                 # return a KV cache; default: when not training
+                      output_hidden_states: Optional[bool] = None,      # also return each layer's input and the output
+                      past_key_values: Optional[Cache] = None,          # KV cache (the name before 5.24)
+                      **kwargs,                                         # ignored
+               ) -> BaseModelOutputWithPast:
         cache = resolve_cache(cache, past_key_values)
         if (input_ids is None) == (inputs_embeds is None):
             raise ValueError('Pass exactly one of input_ids or inputs_embeds')
@@ -312,7 +352,8 @@ class GrokModel(GrokPreTrainedModel):
         key_valid = (attention_mask.bool() if attention_mask is not None
                      else torch.ones(b, past + t, dtype=torch.bool, device=inputs_embeds.device))
         if key_valid.shape[1] != past + t:
-            raise ValueError(f'attention_mask has {key_valid.shape[1]} columns, expected {past + t} (cached + new tokens)')
+            raise ValueError(f'attention_mask has {key_valid.shape[1]} columns, '
+                             f'expected {past + t} (cached + new tokens)')
         if past == 0 and input_ids is not None and self.config.pad_token_id is not None:
             key_valid = key_valid & (input_ids != self.config.pad_token_id)
         mask = grok_attention_mask(key_valid, t, position_ids if past == 0 else None)
@@ -326,17 +367,37 @@ class GrokModel(GrokPreTrainedModel):
         return BaseModelOutputWithPast(last_hidden_state=h, hidden_states=tuple(hidden + [h]) if keep else None,
                                        **{CACHE_KWARG: cache if use_cache else None})
 
-# %% ../nbs/07_grok_model.ipynb #994ce119
-def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor, position_ids: Optional[torch.Tensor] = None,
-                   num_items_in_batch: Optional[int] = None) -> torch.Tensor:
-    "Next-token cross-entropy in fp32 (-100 ignored); with `position_ids`, no sample's first token is predicted from the previous sample."
-    shift_labels = labels[:, 1:].clone()
-    if position_ids is not None: shift_labels[position_ids[:, 1:] == 0] = -100
-    loss = F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.shape[-1]), shift_labels.reshape(-1),
-                           ignore_index=-100, reduction='sum' if num_items_in_batch else 'mean')
-    if num_items_in_batch: loss = loss / (num_items_in_batch.to(loss.device) if torch.is_tensor(num_items_in_batch) else num_items_in_batch)
-    return loss
+# %% ../nbs/07_grok_model.ipynb #a03db57d
+def next_token_targets(labels: torch.Tensor, position_ids: Optional[torch.Tensor] = None) -> torch.Tensor:
+    "`labels` shifted for next-token prediction; with `position_ids`, a sample's first token is not a target."
+    targets = labels[:, 1:]
+    if position_ids is None: return targets
+    return targets.masked_fill(position_ids[:, 1:] == 0, -100)
 
+def token_loss(logits: torch.Tensor,                        # (batch, seq, vocab)
+               labels: torch.Tensor,                        # (batch, seq); -100 = not scored
+               position_ids: Optional[torch.Tensor] = None,  # restarts at 0 mark packed samples
+              ) -> torch.Tensor:
+    "Summed next-token cross-entropy of `logits` against `labels` in fp32, as a tensor (no host sync)."
+    targets = next_token_targets(labels, position_ids)
+    return F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                           ignore_index=-100, reduction='sum')
+
+def scored_count(labels: torch.Tensor, position_ids: Optional[torch.Tensor] = None) -> torch.Tensor:
+    "How many next-token targets `token_loss` sums over, as a tensor."
+    return (next_token_targets(labels, position_ids) != -100).sum()
+
+def causal_lm_loss(logits: torch.Tensor,                         # (batch, seq, vocab)
+                   labels: torch.Tensor,                         # (batch, seq); -100 = not scored
+                   position_ids: Optional[torch.Tensor] = None,   # restarts at 0 mark packed samples
+                   num_items_in_batch: Optional[int] = None,      # divide by this instead (gradient accumulation)
+                  ) -> torch.Tensor:
+    "The mean of `token_loss`: over the scored targets, or over `num_items_in_batch` when the trainer gives it."
+    total = token_loss(logits, labels, position_ids)
+    if not num_items_in_batch: return total / scored_count(labels, position_ids)
+    return total / (num_items_in_batch.to(total.device) if torch.is_tensor(num_items_in_batch) else num_items_in_batch)
+
+# %% ../nbs/07_grok_model.ipynb #994ce119
 class GrokForCausalLM(GrokPreTrainedModel, GenerationMixin):
     "Grok-1 language model: `GrokModel` + tied output embedding × `output_multiplier_scale`; works with `generate()`."
     _tied_weights_keys = {'lm_head.weight': 'model.embed_tokens.weight'}
@@ -352,11 +413,18 @@ class GrokForCausalLM(GrokPreTrainedModel, GenerationMixin):
     def get_output_embeddings(self): return self.lm_head
     def set_output_embeddings(self, value): self.lm_head = value
 
-    def forward(self, input_ids: Optional[torch.LongTensor] = None, attention_mask: Optional[torch.Tensor] = None,
-                position_ids: Optional[torch.LongTensor] = None, cache: Optional[Cache] = None,
-                inputs_embeds: Optional[torch.Tensor] = None, labels: Optional[torch.LongTensor] = None,
-                use_cache: Optional[bool] = None, logits_to_keep: int = 0, output_hidden_states: Optional[bool] = None,
-                past_key_values: Optional[Cache] = None, **kwargs) -> CausalLMOutputWithPast:
+    def forward(self, input_ids: Optional[torch.LongTensor] = None,     # (batch, seq) token ids; or `inputs_embeds`
+                      attention_mask: Optional[torch.Tensor] = None,    # (batch, cached + new) 0 = padding
+                      position_ids: Optional[torch.LongTensor] = None,  # (batch, seq); a 0 starts each packed sample
+                      cache: Optional[Cache] = None,                    # KV cache (the name since transformers 5.24)
+                      inputs_embeds: Optional[torch.Tensor] = None,     # (batch, seq, hidden) instead of `input_ids`
+                      labels: Optional[torch.LongTensor] = None,        # (batch, seq); -100 = not scored; gives `loss`
+                      use_cache: Optional[bool] = None,                 # return a KV cache; default: when not training
+                      logits_to_keep: int = 0,                          # 0: logits of all positions; n: of the last n
+                      output_hidden_states: Optional[bool] = None,      # also return each layer's input and the output
+                      past_key_values: Optional[Cache] = None,          # KV cache (the name before 5.24)
+                      **kwargs,                                         # `num_items_in_batch` (Trainer's loss divisor)
+               ) -> CausalLMOutputWithPast:
         out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
                          cache=resolve_cache(cache, past_key_values), inputs_embeds=inputs_embeds, use_cache=use_cache,
                          output_hidden_states=output_hidden_states)
@@ -387,39 +455,48 @@ def quiet_progress():
 # %% ../nbs/07_grok_model.ipynb #d9edf770
 HPCAI_KEY_MAPPING = {r'\.scale$': '.weight'}   # everything else already has our names
 
-HPCAI_CONFIG_KEYS = ('vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads',
-                     'num_key_value_heads', 'num_experts', 'num_experts_per_tok', 'max_position_embeddings', 'rope_theta',
-                     'rms_norm_eps', 'embedding_multiplier_scale', 'output_multiplier_scale', 'attn_output_multiplier',
-                     'max_attn_value', 'pad_token_id', 'bos_token_id', 'eos_token_id', 'tie_word_embeddings')
-
-def grok_config_from_hpcai(data: dict) -> GrokConfig:
-    "A `GrokConfig` from the `config.json` dict of the hpcai-tech/grok-1 PyTorch checkpoint."
-    if data.get('model_type') not in ('grok-1', 'grok1'):
-        raise ConfigError(f"config.json has model_type={data.get('model_type')!r}, expected 'grok-1' (hpcai-tech/grok-1 layout)")
-    return GrokConfig(**{k: data[k] for k in HPCAI_CONFIG_KEYS if k in data})
-
 def map_checkpoint_key(key: str, key_mapping: dict = HPCAI_KEY_MAPPING) -> str:
     "Our parameter name for checkpoint parameter `key`."
     for pattern, repl in key_mapping.items(): key = re.sub(pattern, repl, key)
     return key
 
+# %% ../nbs/07_grok_model.ipynb #9f047dd0
+HPCAI_CONFIG_KEYS = ('vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads',
+                     'num_key_value_heads', 'num_experts', 'num_experts_per_tok', 'max_position_embeddings',
+                     'rope_theta', 'rms_norm_eps', 'embedding_multiplier_scale', 'output_multiplier_scale',
+                     'attn_output_multiplier', 'max_attn_value', 'pad_token_id', 'bos_token_id', 'eos_token_id',
+                     'tie_word_embeddings')
+
+def grok_config_from_hpcai(data: dict) -> GrokConfig:
+    "A `GrokConfig` from the `config.json` dict of the hpcai-tech/grok-1 PyTorch checkpoint."
+    if data.get('model_type') not in ('grok-1', 'grok1'):
+        raise ConfigError(f"config.json has model_type={data.get('model_type')!r}, "
+                          "expected 'grok-1' (hpcai-tech/grok-1 layout)")
+    return GrokConfig(**{k: data[k] for k in HPCAI_CONFIG_KEYS if k in data})
+
 # %% ../nbs/07_grok_model.ipynb #d18a4153
-def load_grok_checkpoint(path: Union[str, Path],      # folder with config.json + shards in the hpcai-tech/grok-1 layout
-                         dtype: torch.dtype = torch.bfloat16,
-                         **from_pretrained_kwargs     # e.g. device_map='auto', quantization_config=...
-                         ) -> GrokForCausalLM:
+def load_grok_checkpoint(path: Union[str, Path],               # folder with config.json + hpcai-tech/grok-1 shards
+                         dtype: torch.dtype = torch.bfloat16,  # dtype of the loaded weights
+                         **from_pretrained_kwargs,             # e.g. device_map='auto', quantization_config=...
+                        ) -> GrokForCausalLM:
     "Load a Grok-1 checkpoint saved in the hpcai-tech/grok-1 PyTorch layout (no remote code, weights-only loading)."
     path = Path(path)
-    if not (path/'config.json').exists(): raise FileNotFoundError(f'{path/"config.json"} not found: is {path} a Grok-1 checkpoint folder?')
+    if not (path/'config.json').exists():
+        raise FileNotFoundError(f'{path/"config.json"} not found: is {path} a Grok-1 checkpoint folder?')
     config = grok_config_from_hpcai(json.loads((path/'config.json').read_text()))
     return GrokForCausalLM.from_pretrained(path, config=config, key_mapping=HPCAI_KEY_MAPPING, dtype=dtype,
                                            **from_pretrained_kwargs)
 
 # %% ../nbs/07_grok_model.ipynb #cc466c30
-def save_in_hpcai_layout(model: GrokForCausalLM, path: Union[str, Path], n_shards: int = 2) -> Path:
+def save_in_hpcai_layout(model: GrokForCausalLM,  # the model to write
+                         path: Union[str, Path],  # output folder, created if missing
+                         n_shards: int = 2,       # number of `.bin` shards
+                        ) -> Path:
     "Write `model` as an hpcai-tech/grok-1-style checkpoint: `.bin` shards + index + config.json."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    state = {re.sub(r'norm\.weight$', 'norm.scale', k): v.detach().clone().contiguous() for k, v in model.state_dict().items()}
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    state = {re.sub(r'norm\.weight$', 'norm.scale', k): v.detach().clone().contiguous()
+             for k, v in model.state_dict().items()}
     keys = list(state)
     shards = [keys[i::n_shards] for i in range(n_shards)]
     weight_map = {}
@@ -433,91 +510,12 @@ def save_in_hpcai_layout(model: GrokForCausalLM, path: Union[str, Path], n_shard
     (path/'config.json').write_text(json.dumps(cfg, indent=1))
     return path
 
-# %% ../nbs/07_grok_model.ipynb #3ff76c79
-def pack_documents(docs: list,            # token id lists, one per document (already wrapped in BOS/EOS)
-                   seq_len: int = 128) -> tuple:
-    "Concatenate `docs` and cut into rows of `seq_len`: (input_ids, position_ids) with positions restarting per document."
-    stream = [t for d in docs for t in d]
-    positions = [i for d in docs for i in range(len(d))]
-    n_rows = len(stream) // seq_len
-    if n_rows == 0: raise ValueError(f'{len(stream)} tokens are fewer than one row of seq_len={seq_len}')
-    cut = n_rows * seq_len
-    return torch.tensor(stream[:cut]).view(n_rows, seq_len), torch.tensor(positions[:cut]).view(n_rows, seq_len)
-
-# %% ../nbs/07_grok_model.ipynb #a37019af
-def pretrain_tiny(model: GrokForCausalLM, input_ids: torch.Tensor, position_ids: torch.Tensor,
-                  steps: int = 100,         # optimizer steps
-                  batch_size: int = 4, lr: float = 3e-2, warmup: int = 10, seed: int = 0,
-                  val_rows: int = 4) -> dict:
-    "Train `model` in place on packed rows (the last `val_rows` held out); return the loss log."
-    torch.manual_seed(seed)
-    g = torch.Generator().manual_seed(seed)
-    train_ids, train_pos = input_ids[:-val_rows], position_ids[:-val_rows]
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps))))
-    evaluate = lambda: model(input_ids[-val_rows:], labels=input_ids[-val_rows:], position_ids=position_ids[-val_rows:], use_cache=False).loss.item()
-    log, start, cpu_start = {'step': [], 'loss': [], 'val_step': [], 'val_loss': []}, time.time(), time.process_time()
-    model.train()
-    for step in range(steps):
-        if step % 20 == 0:
-            with torch.no_grad(): log['val_step'].append(step); log['val_loss'].append(evaluate())
-        rows = torch.randint(0, len(train_ids), (batch_size,), generator=g)
-        loss = model(train_ids[rows], labels=train_ids[rows], position_ids=train_pos[rows], use_cache=False).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step(); opt.zero_grad(); sched.step()
-        log['step'].append(step); log['loss'].append(loss.item())
-    model.eval()
-    with torch.no_grad(): log['val_step'].append(steps); log['val_loss'].append(evaluate())
-    log.update(seconds=round(time.time() - start, 2), cpu_seconds=round(time.process_time() - cpu_start, 2),
-               tokens=steps * batch_size * input_ids.shape[1])
-    return log
-
-# %% ../nbs/07_grok_model.ipynb #0d4ae92f
-def tiny_pretrain_docs(tokenizer, path=None) -> list:
-    "Token ids of every line of `path` (default `data/sample/pretrain.txt`), each wrapped in BOS ... EOS."
-    path = Path(path) if path is not None else sample_dir()/'pretrain.txt'
-    bos, eos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 1, tokenizer.eos_token_id if tokenizer.eos_token_id is not None else 2
-    lines = [l for l in path.read_text(encoding='utf-8').splitlines() if l.strip()]
-    return [[bos] + tokenizer(l, add_special_tokens=False)['input_ids'] + [eos] for l in lines]
-
-def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None, # default: `core.cache_dir()/'tiny_grok'`
-                         steps: int = 100,         # pretraining steps (about 0.1 s each on one core)
-                         tokenizer=None,           # default: `grok_finetune.tokenizer.offline_tokenizer()`
-                         seed: int = 0, force: bool = False, **config_kwargs) -> GrokForCausalLM:
-    "The tiny Grok model pretrained on `data/sample/pretrain.txt`, trained once and then loaded from the cache."
-    if tokenizer is None: tokenizer = offline_tokenizer()
-    config = tiny_grok_config(vocab_size=len(tokenizer), **config_kwargs)
-    corpus = sample_dir()/'pretrain.txt'
-    vocab = sorted(tokenizer.get_vocab().items(), key=lambda kv: kv[1])
-    key = config_hash({'config': config.to_dict() | {'transformers_version': None}, 'steps': steps, 'seed': seed,
-                       'corpus': file_sha256(corpus), 'vocab': config_hash(vocab)})[:16]
-    out = Path(cache_dir) if cache_dir is not None else core.cache_dir()/'tiny_grok'
-    target = out/key
-    if force or not (target/'config.json').exists():
-        torch.manual_seed(seed)
-        model = GrokForCausalLM(config)
-        input_ids, position_ids = pack_documents(tiny_pretrain_docs(tokenizer, corpus))
-        log = pretrain_tiny(model, input_ids, position_ids, steps=steps, seed=seed)
-        get_logger('grok_finetune.model').info(f'pretrained tiny Grok ({model.num_parameters():,} params) in {log["cpu_seconds"]} s CPU: '
-                                               f'val loss {log["val_loss"][0]:.2f} -> {log["val_loss"][-1]:.2f}')
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f'.{key}.', dir=out))
-        with quiet_progress(): model.save_pretrained(tmp)
-        (tmp/'pretrain_log.json').write_text(json.dumps(log))
-        if force and target.exists(): shutil.rmtree(target)
-        try: os.rename(tmp, target)          # atomic; fails if another process (same seed, same result) won the race
-        except OSError: shutil.rmtree(tmp, ignore_errors=True)
-    with quiet_progress(): model = GrokForCausalLM.from_pretrained(target).eval()
-    model.pretrain_log = json.loads((target/'pretrain_log.json').read_text())
-    return model
-
 # %% ../nbs/07_grok_model.ipynb #dc2f9606
-WEIGHT_BYTES = {'fp32': 4.0, 'bf16': 2.0, 'fp16': 2.0, 'int8': 1.0, 'nf4': 0.5 + 1 / 64 + 4 / (64 * 256)}
-SHARDINGS = ('ddp', 'fsdp2', 'zero3', 'zero3_offload')
-
-def lora_param_count(config: GrokConfig, rank: int, targets: tuple = ('attn', 'experts')) -> int:
-    "Trainable LoRA parameters for `rank` on attention projections (`attn`) and/or every expert's three linears (`experts`)."
+def lora_param_count(config: GrokConfig,                    # model config
+                     rank: int,                             # LoRA rank
+                     targets: tuple = ('attn', 'experts'),  # 'attn' and/or 'experts'
+                    ) -> int:
+    "Trainable LoRA parameters of rank `rank` on attention projections (`attn`) and/or all expert linears (`experts`)."
     c, n = config, 0
     if 'attn' in targets:
         q, kv = c.num_attention_heads * c.head_dim, c.num_key_value_heads * c.head_dim
@@ -527,14 +525,19 @@ def lora_param_count(config: GrokConfig, rank: int, targets: tuple = ('attn', 'e
     return n * c.num_hidden_layers
 
 # %% ../nbs/07_grok_model.ipynb #dfbd9472
-def activation_bytes(config: GrokConfig, micro_batch: int, seq_len: int,
+def activation_bytes(config: GrokConfig,                # model config
+                     micro_batch: int,                  # rows per micro-batch
+                     seq_len: int,                      # tokens per row
                      act_bytes: int = 2,                # bytes per activation element (bf16 2, fp32 4)
-                     grad_checkpointing: bool = False,
-                     lora_rank: int = 0, routing_slack: float = 1.25) -> float:
+                     grad_checkpointing: bool = False,  # keep only each layer's input, recompute the rest
+                     lora_rank: int = 0,                # 0: full fine-tuning
+                     routing_slack: float = 1.25,       # expert slots per routed token (see `dispatch_slack`)
+                    ) -> float:
     "Bytes autograd keeps for backward in one training step of `micro_batch` × `seq_len` tokens."
     c, s = config, act_bytes
     up = 4 if s < 4 else 0                             # fp32 copies made by norms, attention and the router
-    H, Hq, Hkv, F, T = c.hidden_size, c.num_attention_heads * c.head_dim, c.num_key_value_heads * c.head_dim, c.intermediate_size, seq_len
+    H, F, T = c.hidden_size, c.intermediate_size, seq_len
+    Hq, Hkv = c.num_attention_heads * c.head_dim, c.num_key_value_heads * c.head_dim
     norms = 4 * (s + up + 4) * H + 2 * s * H           # input, fp32 copy, normalised; pre-norm outputs feed linears
     attn = 4 * (Hq + Hkv) + s * Hkv + c.num_attention_heads * T * (8 + s) + s * Hq + T
     slots = c.num_experts_per_tok * routing_slack      # expert slots per token (uneven routing pads rows)
@@ -549,17 +552,23 @@ def activation_bytes(config: GrokConfig, micro_batch: int, seq_len: int,
     return tokens * (c.num_hidden_layers * per_token_layer + head)
 
 # %% ../nbs/07_grok_model.ipynb #09fd63ba
-def plan_memory(config: GrokConfig,
-                weights: str = 'nf4',           # base weight format: fp32, bf16, int8 or nf4
-                lora_rank: int = 16,            # 0 means full fine-tuning
-                lora_targets: tuple = ('attn', 'experts'),
-                n_gpus: int = 8,
-                sharding: str = 'fsdp2',        # ddp, fsdp2, zero3 or zero3_offload
-                micro_batch: int = 1, seq_len: int = 512, grad_checkpointing: bool = True,
-                act_bytes: int = 2, gpu_gib: float = 80.0,
-                routing_slack: float = 1.25     # expert slots per routed token (see `dispatch_slack`)
-                ) -> dict:
-    "Per-GPU memory (GiB) of one training step: weights, trainable state, activations, and whether it fits in `gpu_gib`."
+WEIGHT_BYTES = {'fp32': 4.0, 'bf16': 2.0, 'fp16': 2.0, 'int8': 1.0, 'nf4': 0.5 + 1 / 64 + 4 / (64 * 256)}
+SHARDINGS = ('ddp', 'fsdp2', 'zero3', 'zero3_offload')
+
+def plan_memory(config: GrokConfig,                         # model config; `GrokConfig()` is Grok-1
+                weights: str = 'nf4',                       # base weight format: fp32, bf16, int8 or nf4
+                lora_rank: int = 16,                        # 0 means full fine-tuning
+                lora_targets: tuple = ('attn', 'experts'),  # 'attn' and/or 'experts'
+                n_gpus: int = 8,                            # GPUs in the job
+                sharding: str = 'fsdp2',                    # ddp, fsdp2, zero3 or zero3_offload
+                micro_batch: int = 1,                       # rows per micro-batch per GPU
+                seq_len: int = 512,                         # tokens per row
+                grad_checkpointing: bool = True,            # keep only each layer's input, recompute the rest
+                act_bytes: int = 2,                         # bytes per activation element (bf16 2, fp32 4)
+                gpu_gib: float = 80.0,                      # memory of one GPU in GiB
+                routing_slack: float = 1.25,                # expert slots per routed token (see `dispatch_slack`)
+               ) -> dict:
+    "Per-GPU memory (GiB) of one training step: weights, trainable state, activations; and whether it fits `gpu_gib`."
     if weights not in WEIGHT_BYTES: raise ConfigError(f'weights={weights!r}: expected one of {list(WEIGHT_BYTES)}')
     if sharding not in SHARDINGS: raise ConfigError(f'sharding={sharding!r}: expected one of {list(SHARDINGS)}')
     c, gib = config, 2 ** 30
@@ -580,12 +589,16 @@ def plan_memory(config: GrokConfig,
     out = dict(weights=on_gpu_weights / gib, lora=lora_b / gib, grads=grads_b / gib, optimizer=opt_b / gib,
                activations=act_b / gib)
     out['total'] = sum(out.values())
-    out['cpu_offload'] = (weight_b + trainable * (4 + 4 + 8 if lora_rank else 14)) / gib if sharding == 'zero3_offload' else 0.0
+    out['cpu_offload'] = ((weight_b + trainable * (4 + 4 + 8 if lora_rank else 14)) / gib
+                          if sharding == 'zero3_offload' else 0.0)
     out['fits'] = out['total'] <= 0.9 * gpu_gib       # keep 10% for the CUDA context, fragmentation, NCCL buffers
     return out
 
 # %% ../nbs/07_grok_model.ipynb #8ae54781
-def measure_training_memory(model: nn.Module, input_ids: torch.Tensor, lr: float = 1e-3) -> dict:
+def measure_training_memory(model: nn.Module,         # model to train one step (peft or not)
+                            input_ids: torch.Tensor,  # (batch, seq) token ids, also the labels
+                            lr: float = 1e-3,         # AdamW learning rate
+                           ) -> dict:
     "Measured bytes of trainable weights, gradients, AdamW state and saved activations for one step on `input_ids`."
     params = [p for p in model.parameters() if p.requires_grad]
     param_ptrs = {p.untyped_storage().data_ptr() for p in model.parameters()}
@@ -599,7 +612,8 @@ def measure_training_memory(model: nn.Module, input_ids: torch.Tensor, lr: float
     loss.backward()
     opt = torch.optim.AdamW(params, lr=lr)
     opt.step()
-    state = sum(v.numel() * v.element_size() for st in opt.state.values() for v in st.values() if torch.is_tensor(v) and v.dim() > 0)
+    state = sum(v.numel() * v.element_size() for st in opt.state.values() for v in st.values()
+                if torch.is_tensor(v) and v.dim() > 0)
     out = dict(trainable=sum(p.numel() * p.element_size() for p in params),
                grads=sum(p.grad.numel() * p.grad.element_size() for p in params), optimizer=state,
                activations=sum(saved.values()))

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Literal, Optional
 from urllib.parse import quote, urlsplit, urlunsplit
 import matplotlib.pyplot as plt
-from .core import ConfigError, DataError, StageReport, content_id, get_logger
+from .core import ConfigError, DataError, StageReport, as_records, content_id, get_logger, like_input
 
 # %% auto #0
 __all__ = ['SPLITS', 'normalize_url', 'url_digest', 'bucket_id', 'url_fraction', 'hash_split', 'plan_splits', 'parse_timestamp',
@@ -92,12 +92,16 @@ def plan_splits(url_table: dict,                    # url -> (weight, stratum, e
     order = sorted((-url_table[u][0], url_digest(u), u) for u in url_table)
     for neg_weight, digest, url in order:
         weight, stratum, eligible = url_table[url]
-        if not eligible: plan[url] = 'train'; continue
+        if not eligible:
+            plan[url] = 'train'
+            continue
         s_quota, b_quota = by_stratum[stratum], by_bucket[digest[:2]]
         short = [r * (s_quota[0] + weight) - s_quota[i + 1] + r * (b_quota[0] + weight) - b_quota[i + 1]
                  for i, r in enumerate(ratios)]
         best = max(range(3), key=short.__getitem__)
-        for q in (s_quota, b_quota): q[0] += weight; q[best + 1] += weight
+        for q in (s_quota, b_quota):
+            q[0] += weight
+            q[best + 1] += weight
         plan[url] = SPLITS[best]
     return plan
 
@@ -105,7 +109,8 @@ def plan_splits(url_table: dict,                    # url -> (weight, stratum, e
 def parse_timestamp(value: str, where: str = 'timestamp') -> datetime:
     "Parse ISO-8601 `value` (a trailing `Z` is allowed) as an aware datetime, UTC when no zone is given; `where` names it in errors."
     try: t = datetime.fromisoformat(str(value).strip().replace('Z', '+00:00'))
-    except ValueError: raise ConfigError(f'{where}: {value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T00:00:00Z)') from None
+    except ValueError:
+        raise ConfigError(f'{where}: {value!r} is not an ISO-8601 timestamp (e.g. 2024-05-01T00:00:00Z)') from None
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 # %% ../nbs/04_hash_split.ipynb #3afe305e
@@ -127,60 +132,69 @@ class SplitConfig:
         self.ratios = tuple(self.ratios)
         if len(self.ratios) != 3 or any(not isinstance(r, (int, float)) or r < 0 for r in self.ratios) \
            or abs(sum(self.ratios) - 1) > 1e-6:
-            raise ConfigError(f'SplitConfig.ratios must be three non-negative numbers summing to 1 (train, val, test), got {self.ratios}')
+            raise ConfigError('SplitConfig.ratios must be three non-negative numbers summing to 1 (train, val, '
+                              f'test), got {self.ratios}')
         self.ratios = tuple(float(r) for r in self.ratios)
-        if self.method not in ('stratified', 'hash'): raise ConfigError(f"SplitConfig.method must be 'stratified' or 'hash', got {self.method!r}")
+        if self.method not in ('stratified', 'hash'):
+            raise ConfigError(f"SplitConfig.method must be 'stratified' or 'hash', got {self.method!r}")
         if self.missing_url not in ('content_hash', 'error', 'drop'):
-            raise ConfigError(f"SplitConfig.missing_url must be 'content_hash', 'error' or 'drop', got {self.missing_url!r}")
+            raise ConfigError("SplitConfig.missing_url must be 'content_hash', 'error' or 'drop', "
+                              f"got {self.missing_url!r}")
         if self.eval_window is not None:
-            if len(self.eval_window) != 2: raise ConfigError(f'SplitConfig.eval_window must be [start, end], got {self.eval_window}')
+            if len(self.eval_window) != 2:
+                raise ConfigError(f'SplitConfig.eval_window must be [start, end], got {self.eval_window}')
             start, end = (parse_timestamp(t, 'SplitConfig.eval_window') for t in self.eval_window)
-            if start >= end: raise ConfigError(f'SplitConfig.eval_window start must be before end, got {self.eval_window}')
+            if start >= end:
+                raise ConfigError(f'SplitConfig.eval_window start must be before end, got {self.eval_window}')
         self.drop_source_splits = tuple(self.drop_source_splits)
 
 # %% ../nbs/04_hash_split.ipynb #dae058d1
 _log = get_logger('grok_finetune.split')
 
-def url_keys(records: list, cfg: SplitConfig, report: StageReport) -> list:
+def url_keys(records: list,        # record dicts
+             cfg: SplitConfig,     # URL field and missing-URL policy
+             report: StageReport,  # counts fallbacks and drops
+            ) -> list:
     "The split key of each of `records` under `cfg` (`None` for a record to drop); counts fallbacks in `report`."
     keys, n_fallback, canonical = [], 0, {}
     for i, rec in enumerate(records):
         url = rec.get(cfg.url_field)
         if url is not None and not isinstance(url, str):
-            raise DataError(f"record {i} (id={rec.get('id')!r}): {cfg.url_field!r} is a {type(url).__name__}, expected one URL "
-                            f"string; keep one source URL per record (e.g. the page the text came from) before the split")
+            raise DataError(f"record {i} (id={rec.get('id')!r}): "
+                            f"{cfg.url_field!r} is a {type(url).__name__}, expected one URL "
+                            "string; keep one source URL per record (e.g. "
+                            "the page the text came from) before the split")
         if isinstance(url, str) and url.strip():
             if url not in canonical: canonical[url] = normalize_url(url) if cfg.normalize_urls else url.strip()
-            if canonical[url]: keys.append(canonical[url]); continue
+            if canonical[url]:
+                keys.append(canonical[url])
+                continue
         if cfg.missing_url == 'error':
-            raise DataError(f"record {i} (id={rec.get('id')!r}) has no {cfg.url_field!r}: give every record its source URL, "
+            raise DataError(f"record {i} (id={rec.get('id')!r}) has no {cfg.url_field!r}: "
+                            "give every record its source URL, "
                             f"or set missing_url: content_hash (split by content) or drop in the split config")
-        if cfg.missing_url == 'drop': report.drop(f'no {cfg.url_field}', example=rec.get('id')); keys.append(None); continue
+        if cfg.missing_url == 'drop':
+            report.drop(f'no {cfg.url_field}', example=rec.get('id'))
+            keys.append(None)
+            continue
         n_fallback += 1
         body = {k: v for k, v in rec.items() if v is not None and k not in (cfg.url_field, 'split', 'bucket_id')}
         keys.append('content:' + content_id(body))
     if n_fallback:
         report.extra['missing_url_fallback'] = n_fallback
-        _log.warning('%d record(s) have no %r; split by content hash instead (missing_url=content_hash)', n_fallback, cfg.url_field)
+        _log.warning('%d record(s) have no %r; split by content hash instead (missing_url=content_hash)', n_fallback,
+                     cfg.url_field)
     return keys
 
 # %% ../nbs/04_hash_split.ipynb #f4752588
-def _as_records(data) -> tuple:
-    "A list of dicts from `data` (list or `datasets.Dataset`) and whether it was a Dataset."
-    if type(data).__module__.startswith('datasets'): return data.to_list(), True
-    return list(data), False
-
-def _like(records: list, was_dataset: bool):
-    if not was_dataset: return records
-    from datasets import Dataset
-    return Dataset.from_list(records)
-
 def _in_window(recs: list, cfg: SplitConfig, start: datetime, end: datetime) -> bool:
     for r in recs:
         ts = r.get(cfg.time_field)
         if not ts: return False
         try: t = parse_timestamp(ts)
-        except ConfigError: raise DataError(f"record id={r.get('id')!r}: {cfg.time_field}={ts!r} is not ISO-8601; fix it or unset eval_window") from None
+        except ConfigError:
+            raise DataError(f"record id={r.get('id')!r}: {cfg.time_field}={ts!r} is not ISO-8601; "
+                            "fix it or unset eval_window") from None
         if not start <= t < end: return False
     return True
 
@@ -194,12 +208,14 @@ def split_records(data,                          # list of record dicts or a `da
                  ) -> tuple:
     "Add `bucket_id` and `split` to every record of `data` by source URL under `cfg`; returns (records, StageReport)."
     cfg = cfg or SplitConfig()
-    records, was_dataset = _as_records(data)
-    report = StageReport('split'); report.n_in = len(records)
+    records, was_dataset = as_records(data)
+    report = StageReport('split')
+    report.n_in = len(records)
     if cfg.drop_source_splits:
         drop = set(cfg.drop_source_splits)
         for r in records:
-            if r.get(cfg.source_split_field) in drop: report.drop(f'source split {r[cfg.source_split_field]!r}', example=r.get('id'))
+            if r.get(cfg.source_split_field) in drop:
+                report.drop(f'source split {r[cfg.source_split_field]!r}', example=r.get('id'))
         records = [r for r in records if r.get(cfg.source_split_field) not in drop]
     keys = url_keys(records, cfg, report)
     groups = defaultdict(list)
@@ -218,7 +234,7 @@ def split_records(data,                          # list of record dicts or a `da
     report.extra.update(split_summary(out, cfg.stratify_by or None, cfg.url_field))
     report.extra.update(method=cfg.method, ratios=list(cfg.ratios),
                         outside_window_urls=sum(not v[2] for v in table.values()) if cfg.eval_window else 0)
-    return _like(out, was_dataset), report
+    return like_input(out, was_dataset), report
 
 # %% ../nbs/04_hash_split.ipynb #3c4c3c7f
 def split_summary(records: list,                 # records with `split` (and `bucket_id`)
@@ -228,7 +244,8 @@ def split_summary(records: list,                 # records with `split` (and `bu
     "Counts, URL counts, per-split shares of `stratify_by` with max deviation (pp), and per-bucket counts of `records`."
     counts, strata, urls, buckets = Counter(), Counter(), {s: set() for s in SPLITS}, defaultdict(lambda: [0, 0, 0])
     for r in records:
-        s = r['split']; counts[s] += 1
+        s = r['split']
+        counts[s] += 1
         buckets[r.get('bucket_id', '')][SPLITS.index(s)] += 1
         if r.get(url_field): urls[s].add(r[url_field])
         if stratify_by: strata[s, str(r.get(stratify_by))] += 1
@@ -256,12 +273,16 @@ def find_url_leaks(records: list,               # records with `split`
         if isinstance(url, str) and url.strip(): seen[normalize_url(url) if normalize else url].add(r['split'])
     return {u: sorted(s, key=SPLITS.index) for u, s in seen.items() if len(s) > 1}
 
-def check_no_leakage(records: list, url_field: str = 'source_url', normalize: bool = True) -> int:
+def check_no_leakage(records: list,                  # records with `split` and a URL field
+                     url_field: str = 'source_url',  # the field holding the source URL
+                     normalize: bool = True,         # compare canonical URLs (`normalize_url`), not raw strings
+                    ) -> int:
     "Raise `DataError` when a URL of `records` is in two splits; return the number of URLs checked."
     leaks = find_url_leaks(records, url_field, normalize)
     if leaks:
         shown = '; '.join(f'{u} in {s}' for u, s in list(leaks.items())[:3])
-        raise DataError(f'{len(leaks)} source URL(s) appear in more than one split: {shown}. Split by URL with split_records.')
+        raise DataError(f'{len(leaks)} source URL(s) appear in more than one split: {shown}. '
+                        'Split by URL with split_records.')
     return len({r.get(url_field) for r in records if r.get(url_field)})
 
 # %% ../nbs/04_hash_split.ipynb #f9e7bb67
@@ -277,12 +298,14 @@ def plot_split_report(summary: dict,            # `report.extra` of `split_recor
             vals = [shares[c][dom] * 100 for c in cols]
             ax1.bar(cols, vals, bottom=bottom, label=dom)
             bottom = [b + v for b, v in zip(bottom, vals)]
-        ax1.set_ylabel('share of records (%)'); ax1.legend(fontsize=7, loc='lower right')
+        ax1.set_ylabel('share of records (%)')
+        ax1.legend(fontsize=7, loc='lower right')
     ax1.set_title(f'{title}: domain shares', fontsize=9)
     val_share = [100 * v / max(tr + v + t, 1) for tr, v, t in summary['buckets'].values()]
     ax2.hist(val_share, bins=30, color='tab:gray')
     if 'ratios' in summary: ax2.axvline(100 * summary['ratios'][1], color='tab:red', lw=1)
-    ax2.set_xlabel('val share per bucket (%)'); ax2.set_ylabel('buckets')
+    ax2.set_xlabel('val share per bucket (%)')
+    ax2.set_ylabel('buckets')
     ax2.set_title(f"{len(summary['buckets'])} buckets", fontsize=9)
     fig.tight_layout()
     return fig

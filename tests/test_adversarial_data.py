@@ -7,9 +7,10 @@ import hashlib, json, random
 from collections import defaultdict
 import pytest
 from grok_finetune.core import DataError, read_jsonl
-from grok_finetune.dedup import dedup_records, find_near_duplicates, jaccard, normalize_text, shingles
+from grok_finetune.dedup import DEDUP_NORMALIZE, dedup_records, find_near_duplicates, jaccard, shingles
 from grok_finetune.formats import record_text
 from grok_finetune.split import normalize_url, split_records
+from grok_finetune.tokenizer import normalize_text
 
 def _shared_jsonl(*parts):
     from conftest import shared_dir
@@ -101,4 +102,4 @@ def test_lone_surrogate_is_named_by_file_and_line(tmp_path):
     bad.write_text('{"text": "高血压"}\n{"text": "x", "source_url": "https://e.org/\\ud800"}\n', encoding='utf-8')
     with pytest.raises(DataError, match=r"records.jsonl:2: field 'source_url' holds a lone surrogate U\+D800"):
         list(read_jsonl(bad))
-    assert normalize_text('\u200b高血压 患者\u3000') == '高血压患者'
+    assert normalize_text('\u200b高血压 患者\u3000', DEDUP_NORMALIZE) == '高血压患者'

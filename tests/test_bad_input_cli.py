@@ -4,7 +4,7 @@ import json, re, subprocess, sys
 from pathlib import Path
 import pytest
 from grok_finetune.core import write_jsonl
-from grok_finetune.flatness import tiny_lora_model
+from grok_finetune.tiny import tiny_lora_model
 
 def script(name):
     exe = Path(sys.executable).parent/name

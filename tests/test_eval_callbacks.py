@@ -5,10 +5,11 @@ plots must be written, and the run must finish its steps.
 """
 import json
 import torch
-from grok_finetune.flatness import FlatnessCallback, tiny_grok
+from grok_finetune.flatness import FlatnessCallback
 from grok_finetune.lora import train_lora
 from grok_finetune.ood import OODCallback
 from grok_finetune.sharpness import SharpnessCallback
+from grok_finetune.tiny import tiny_grok
 
 def counting(n, step, seed, domain_id, domain, ood=False):
     starts = torch.randint(0, 92, (n,), generator=torch.Generator().manual_seed(seed)).tolist()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 from grok_finetune.core import write_jsonl
-from grok_finetune.flatness import counting_batches, tiny_lora_model
+from grok_finetune.tiny import counting_batches, tiny_lora_model
 from grok_finetune.sharpness import keskar_sharpness
 
 def script(name):

@@ -21,8 +21,7 @@ def _cfg(out, **kw):
 
 @pytest.fixture(scope='module')
 def tiny_and_examples():
-    from grok_finetune.lora import sample_sft_examples
-    from grok_finetune.model import load_pretrained_tiny
+    from grok_finetune.tiny import load_pretrained_tiny, sample_sft_examples
     return load_pretrained_tiny(), sample_sft_examples(max_length=256)
 
 def _first_last(result) -> tuple:

@@ -13,13 +13,12 @@ import yaml
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_dir', 'shared_path', 'DataError',
-           'ConfigError', 'where', 'StageReport', 'atomic_write', 'atomic_dir', 'parse_json_line', 'read_jsonl',
-           'read_text_lines', 'write_jsonl', 'write_json', 'dataset_jsonl', 'save_dataset', 'load_dataset_dir',
-           'as_records', 'like_input', 'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256',
-           'config_hash', 'content_id', 'package_versions', 'write_manifest', 'config_from_dict', 'load_config',
-           'config_to_dict', 'get_logger', 'progress', 'set_seed', 'TrainState', 'Callback', 'check_token_rows',
-           'error_line', 'run_script']
+__all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'shared_path', 'DataError', 'ConfigError', 'where',
+           'StageReport', 'atomic_write', 'atomic_dir', 'parse_json_line', 'read_jsonl', 'read_text_lines',
+           'write_jsonl', 'write_json', 'save_dataset', 'load_dataset_dir', 'as_records', 'like_input',
+           'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash',
+           'content_id', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict', 'get_logger',
+           'progress', 'set_seed', 'TrainState', 'Callback', 'check_token_rows', 'error_line', 'run_script']
 
 # %% ../nbs/00_core.ipynb #fd2c4139
 def repo_root() -> Path:
@@ -41,11 +40,13 @@ def cache_dir() -> Path:
     p.mkdir(parents=True, exist_ok=True)
     return p
 
+# %% ../nbs/00_core.ipynb #375ec443
 def shared_dir() -> Optional[Path]:
     "The read-only `../shared` folder (or `$GROK_SHARED`), or `None` in a fresh clone."
     p = Path(os.environ.get('GROK_SHARED', repo_root().parent/'shared'))
     return p if p.is_dir() else None
 
+# %% ../nbs/00_core.ipynb #21645f40
 def shared_path(*parts: str) -> Optional[Path]:
     "Path to `parts` inside `../shared` when it exists, else `None`."
     root = shared_dir()
@@ -397,6 +398,7 @@ def content_id(record: dict) -> str:
 PACKAGES = ('grok_finetune', 'torch', 'transformers', 'tokenizers', 'datasets', 'peft', 'accelerate', 'simhash',
             'SPARQLWrapper', 'pyoxigraph', 'numpy')
 
+# %% ../nbs/00_core.ipynb #a75a671b
 def package_versions(names=PACKAGES) -> dict:
     "Installed versions of `names` (None when not installed)."
     out = {}
@@ -405,6 +407,7 @@ def package_versions(names=PACKAGES) -> dict:
         except metadata.PackageNotFoundError: out[n] = None
     return out
 
+# %% ../nbs/00_core.ipynb #1b2ab841
 def write_manifest(out_dir,                 # folder the manifest describes; `manifest.json` is written inside
                    config=None,             # the config that produced the outputs
                    inputs: Iterable = (),   # input files (or folders) to fingerprint

@@ -16,10 +16,7 @@ from .formats import record_text
 from .split import SPLITS
 
 # %% auto #0
-__all__ = ['DEDUP_NORMALIZE', 'FOUND_BY', 'parse_shingle_spec', 'is_cjk_text', 'shingles', 'jaccard', 'shingle_hash',
-           'ShingleSets', 'encode_shingles', 'simhash_fingerprints', 'hamming', 'simhash_candidates',
-           'prefix_candidates', 'intersection_sizes', 'jaccard_of_pairs', 'exact_groups', 'DedupConfig',
-           'DuplicatePairs', 'find_near_duplicates', 'choose_removals', 'dedup_records', 'plot_dedup_report']
+__all__ = ['shingles', 'jaccard', 'DedupConfig', 'find_near_duplicates', 'dedup_records', 'plot_dedup_report']
 
 # %% ../nbs/05_dedup.ipynb #66e6e1a3
 DEDUP_NORMALIZE = NormalizeConfig(nfkc=False, nfc=True, control_chars='keep', drop_invisible=True, lowercase=True,
@@ -38,6 +35,7 @@ def is_cjk_text(text: str, cjk_share: float = 0.3) -> bool:
     "Whether at least `cjk_share` of the non-space characters of (normalised) `text` are CJK."
     return len(_CJK_RE.findall(text)) >= cjk_share * max(len(text.replace(' ', '')), 1)
 
+# %% ../nbs/05_dedup.ipynb #d19e0f86
 def shingles(text: str,               # one document (normalised with `DEDUP_NORMALIZE`)
              cjk: str = 'char3',      # recipe for CJK text
              latin: str = 'char5',    # recipe for other text

@@ -20,8 +20,7 @@ from transformers import AutoModelForCausalLM
 
 import grok_finetune.model  # registers the grok1 config and model with the transformers Auto classes
 from .core import (ConfigError, DataError, check_token_rows, config_from_dict, get_logger,
-                                load_dataset_dir,
-                                read_jsonl, repo_root, run_script)
+                                load_dataset_dir, read_jsonl, repo_root, run_script)
 from .lora import TrainConfig, lora_tensors, train_lora
 
 # %% ../nbs/09_distributed.ipynb #d9a9eeef
@@ -37,15 +36,14 @@ def load_examples(path, vocab_size: Optional[int] = None) -> list:
                             'tokenize the data first (grok-finetune prepare)')
     untrained = check_token_rows(examples, path, vocab_size)
     if examples and untrained == len(examples):
-        raise DataError(f'{path}: every one of the {len(examples)} examples has labels that are all -100, '
-                        'so there is nothing '
-                        'to train on; label the answer tokens (the prepare stage masks only the prompt)')
+        raise DataError(f'{path}: every one of the {len(examples)} examples has labels that are all -100, so there '
+                        'is nothing to train on; label the answer tokens (the prepare stage masks only the prompt)')
     if untrained:
-        get_logger('grok_finetune.train').warning(f'{path}: {untrained} of {len(examples)} examples '
-                                                  'have no trainable label '
-                                                  '(all -100); they add nothing to the loss')
+        get_logger('grok_finetune.train').warning(f'{path}: {untrained} of {len(examples)} examples have no '
+                                                  'trainable label (all -100); they add nothing to the loss')
     return examples
 
+# %% ../nbs/09_distributed.ipynb #054e1512
 QUANTIZATIONS = ('none', 'nf4', 'int8')
 
 def quantization_config(kind: str = 'none'):
@@ -56,17 +54,17 @@ def quantization_config(kind: str = 'none'):
     except ImportError:
         raise ConfigError(f'quantization {kind!r} needs bitsandbytes: pip install bitsandbytes (CUDA only)') from None
     from transformers import BitsAndBytesConfig
-    keep = ['gate',
-            'lm_head']   # the MoE router stays unquantised and fp32, as in the reference; the output head is tied
+    # the MoE router stays unquantised and fp32, as in the reference; the output head is tied
+    keep = ['gate', 'lm_head']
     if kind == 'int8': return BitsAndBytesConfig(load_in_8bit=True, llm_int8_skip_modules=keep)
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_compute_dtype=torch.bfloat16,
                               bnb_4bit_use_double_quant=True, llm_int8_skip_modules=keep)
 
-def build_model(spec: str = 'tiny',        # 'tiny' (cached tiny Grok), 'tiny-random' or a local checkpoint folder
-                vocab_size: int = 4096,    # vocabulary of 'tiny-random'
-                seed: int = 0,             # init seed of 'tiny-random'
-                dtype: Optional[str] = None,  # e.g. 'bfloat16' for a checkpoint folder
-                quantization: str = 'none',   # 'nf4' or 'int8': load a checkpoint folder quantised (QLoRA; CUDA + bitsandbytes)
+def build_model(spec: str = 'tiny',            # 'tiny' (cached tiny Grok), 'tiny-random' or a local checkpoint folder
+                vocab_size: int = 4096,        # vocabulary of 'tiny-random'
+                seed: int = 0,                 # init seed of 'tiny-random'
+                dtype: Optional[str] = None,   # e.g. 'bfloat16' for a checkpoint folder
+                quantization: str = 'none',    # 'nf4' or 'int8': quantise a checkpoint folder on load (QLoRA, CUDA)
                ):
     "The base model named by `spec`."
     if spec in ('tiny', 'tiny-random') and quantization != 'none':
@@ -79,8 +77,8 @@ def build_model(spec: str = 'tiny',        # 'tiny' (cached tiny Grok), 'tiny-ra
         raise ConfigError(f'model {spec!r}: not "tiny", "tiny-random" or a local checkpoint folder')
     quant = quantization_config(quantization)
     if quant is None:
-        return AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, dtype=getattr(torch, dtype)
-                                                    if dtype else None)
+        return AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False,
+                                                    dtype=getattr(torch, dtype) if dtype else None)
     model = AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, quantization_config=quant,
                                                  dtype=torch.bfloat16,
                                                  device_map={'': int(os.environ.get('LOCAL_RANK', 0))})
@@ -99,24 +97,27 @@ def load_train_config(path=None, **overrides) -> TrainConfig:
     return config_from_dict(TrainConfig, data, str(path or '<command line>'))
 
 # %% ../nbs/09_distributed.ipynb #88da8ffd
-def torchrun_command(args: list, nproc: int = 2, port: int = 29500) -> list:
+def torchrun_command(args: list,         # arguments of `train_cli`
+                     nproc: int = 2,     # local processes (one per GPU)
+                     port: int = 29500,  # rendezvous port on 127.0.0.1
+                    ) -> list:
     "The `torchrun` command that starts `grok_finetune.distributed` with `args` on `nproc` local processes."
     return [sys.executable, '-m', 'torch.distributed.run', f'--nproc_per_node={nproc}', f'--master_port={port}',
             '--master_addr=127.0.0.1', '-m', 'grok_finetune.distributed', *args]
 
 # %% ../nbs/09_distributed.ipynb #66605724
 @call_parse
-def train_cli(config: str = '',          # YAML with TrainConfig fields (or a `train:` section)
-              model: str = 'tiny',       # 'tiny', 'tiny-random' or a local checkpoint folder
-              data: str = '',            # tokenized training examples (.jsonl or arrow folder)
-              val_data: str = '',        # tokenized validation examples
-              output_dir: str = '',      # overrides the config's output_dir
-              max_steps: int = 0,        # overrides the config's max_steps
-              batch_size: int = 0,       # overrides the config's rows per process per micro-batch
-              vocab_size: int = 4096,    # vocabulary of 'tiny-random'
-              quantization: str = 'none',  # 'none', 'nf4' or 'int8': load the checkpoint folder quantised (QLoRA, CUDA)
-              rank_weights: bool = False,  # also save each process's adapter weights to `output_dir/rank<i>.safetensors`
-              ):
+def train_cli(config: str = '',            # YAML with TrainConfig fields (or a `train:` section)
+              model: str = 'tiny',         # 'tiny', 'tiny-random' or a local checkpoint folder
+              data: str = '',              # tokenized training examples (.jsonl or arrow folder)
+              val_data: str = '',          # tokenized validation examples
+              output_dir: str = '',        # overrides the config's output_dir
+              max_steps: int = 0,          # overrides the config's max_steps
+              batch_size: int = 0,         # overrides the config's rows per process per micro-batch
+              vocab_size: int = 4096,      # vocabulary of 'tiny-random'
+              quantization: str = 'none',  # 'none', 'nf4' or 'int8': quantise the checkpoint folder (QLoRA, CUDA)
+              rank_weights: bool = False,  # also save each rank's adapter weights to `output_dir/rank<i>.safetensors`
+             ):
     "Train per-domain LoRA adapters; launch with `torchrun` or `accelerate launch` for several processes."
     cfg = load_train_config(config or None, output_dir=output_dir, max_steps=max_steps, batch_size=batch_size)
     if not data: raise ConfigError('--data is required: tokenized examples with input_ids, labels, domain_id')

@@ -13,13 +13,13 @@ import torch
 from .core import DataError, ConfigError, StageReport, write_json, where
 
 # %% auto #0
-__all__ = ['TASK_TYPES', 'check_task_type', 'DomainMap', 'assign_domains', 'plot_distributions', 'control_token',
-           'added_domain_token', 'domain_token_id', 'add_domain_tokens', 'domain_token_lora_kwargs',
-           'embedding_trainable_params', 'append_domain_token', 'append_domain_tokens', 'AdapterRouting']
+__all__ = ['TASK_TYPES', 'DomainMap', 'assign_domains', 'plot_distributions', 'added_domain_token', 'domain_token_id',
+           'has_domain_token', 'add_domain_pieces', 'add_domain_tokens', 'append_domain_tokens', 'AdapterRouting']
 
 # %% ../nbs/03_domain_tokens.ipynb #35de4fd2
 TASK_TYPES = ('qa', 'summarization', 'code_gen')
 
+# %% ../nbs/03_domain_tokens.ipynb #c029ba58
 def check_task_type(task_type: str, task_types: Iterable[str] = TASK_TYPES) -> str:
     "`task_type` if it is one of `task_types`, else `DataError` naming it and the allowed set."
     if task_type not in tuple(task_types):
@@ -145,6 +145,8 @@ def plot_distributions(records: Iterable[dict], by: str = 'lang'):
 
 # %% ../nbs/03_domain_tokens.ipynb #41b71282
 def control_token(domain_id: int) -> str: return f'<|control{domain_id + 1}|>'
+
+# %% ../nbs/03_domain_tokens.ipynb #5fca44b1
 def added_domain_token(domain_id: int) -> str: return f'<|domain{domain_id}|>'
 
 def _single_id(tokenizer, piece: str) -> Optional[int]:
@@ -160,25 +162,31 @@ def domain_token_id(domain_id: int, tokenizer) -> int:
                       f'{added_domain_token(domain_id)}); call add_domain_tokens(tokenizer, model, domain_map) first')
 
 # %% ../nbs/03_domain_tokens.ipynb #0d58f896
-def _try_id(domain_id, tokenizer):
-    try: return domain_token_id(domain_id, tokenizer)
-    except ConfigError: return None
+def has_domain_token(domain_id: int, tokenizer) -> bool:
+    "Whether `tokenizer` has a token for `domain_id`: a reserved `<|controlN|>` or an added `<|domainN|>`."
+    try: domain_token_id(domain_id, tokenizer)
+    except ConfigError: return False
+    return True
 
+def add_domain_pieces(tokenizer, dmap: DomainMap) -> list:
+    "Add the `<|domain{id}|>` tokens `tokenizer` lacks for `dmap` (the model grows later); the pieces added."
+    missing = [added_domain_token(i) for i in sorted(dmap.ids.values()) if not has_domain_token(i, tokenizer)]
+    if missing: tokenizer.add_tokens(missing, special_tokens=True)
+    return missing
+
+# %% ../nbs/03_domain_tokens.ipynb #f14c21c5
 def add_domain_tokens(tokenizer,        # fast tokenizer that gains the tokens
                       model,            # model whose embeddings grow
                       dmap: DomainMap,  # domains to give a token
                      ) -> list:
-    "Add `<|domain{id}|>` tokens that `tokenizer` lacks for `dmap`, grow `model` by mean rows; returns all domain token ids."
-    missing = [added_domain_token(i) for i in sorted(dmap.ids.values()) if _try_id(i, tokenizer) is None]
-    if missing:
-        old = model.get_input_embeddings().weight.shape[0]
-        tokenizer.add_tokens(missing, special_tokens=True)
-        if len(tokenizer) > old:
-            model.resize_token_embeddings(len(tokenizer), mean_resizing=False)
-            with torch.no_grad():
-                for emb in {id(e): e for e in (model.get_input_embeddings(), model.get_output_embeddings())
-                            if e is not None}.values():
-                    emb.weight[old:] = emb.weight[:old].mean(0)
+    "Add `<|domain{id}|>` tokens that `tokenizer` lacks for `dmap`, grow `model` by mean rows; all domain token ids."
+    old = model.get_input_embeddings().weight.shape[0]
+    if add_domain_pieces(tokenizer, dmap) and len(tokenizer) > old:
+        model.resize_token_embeddings(len(tokenizer), mean_resizing=False)
+        with torch.no_grad():
+            for emb in {id(e): e for e in (model.get_input_embeddings(), model.get_output_embeddings())
+                        if e is not None}.values():
+                emb.weight[old:] = emb.weight[:old].mean(0)
     return [domain_token_id(i, tokenizer) for i in sorted(dmap.ids.values())]
 
 # %% ../nbs/03_domain_tokens.ipynb #e094e38f
@@ -214,6 +222,7 @@ def append_domain_token(example: dict,          # tokenized example
                             'tokenize with reserve=1 or a larger max_length')
     return out
 
+# %% ../nbs/03_domain_tokens.ipynb #1d988371
 def append_domain_tokens(examples: Iterable[dict],  # tokenized examples with `domain_id`
                          tokenizer,                 # tokenizer holding the domain tokens
                          max_length: int = 512,     # cap on the length, token included

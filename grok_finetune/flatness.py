@@ -19,17 +19,17 @@ __all__ = ['PATH_NORM_MODULES', 'lp_path_norm', 'update_norms', 'update_norm_sum
 # %% ../nbs/11_flatness.ipynb #7cb61fd3
 PATH_NORM_MODULES = (nn.Linear, nn.ReLU, nn.Sequential, nn.Identity, nn.Flatten, nn.Dropout, nn.Conv1d, nn.Conv2d)
 
-def lp_path_norm(model: nn.Module,                 # a feed-forward ReLU network (Linear/Conv/ReLU/Flatten/Dropout)
-                 input_shape: tuple,                # shape of one input, without the batch dimension
-                 p: float = 2.0,                    # the p of the l_p path norm
+def lp_path_norm(model: nn.Module,    # a feed-forward ReLU network (Linear/Conv/ReLU/Flatten/Dropout)
+                 input_shape: tuple,  # shape of one input, without the batch dimension
+                 p: float = 2.0,      # the p of the l_p path norm
                 ) -> float:
     "The l_`p` path norm of the ReLU network `model` on inputs of `input_shape`; the model is left untouched."
     bad = sorted({type(m).__name__ for m in model.modules() if not isinstance(m, PATH_NORM_MODULES)})
     if bad: raise ValueError(f'lp_path_norm is defined for feed-forward ReLU networks; {bad} make it undefined '
                              '(use `update_norms` / `average_flatness` for transformers)')
     was_training = model.training
-    weights = {n: t.detach().double().abs().pow(p) for n,
-               t in itertools.chain(model.named_parameters(), model.named_buffers())}
+    weights = {n: t.detach().double().abs().pow(p)
+               for n, t in itertools.chain(model.named_parameters(), model.named_buffers())}
     try:
         model.eval()
         with torch.no_grad():
@@ -43,9 +43,9 @@ def _lora_singular_values(module, adapter: str) -> torch.Tensor:
     R_B, R_A = torch.linalg.qr(B).R, torch.linalg.qr(A.T).R
     return module.scaling[adapter] * torch.linalg.svdvals(R_B @ R_A.T)
 
-def update_norms(model: nn.Module,                      # a peft model, or a merged model when `reference` is given
-                 adapter_name: Optional[str] = None,     # which adapter; default: the active one
-                 reference: Optional[dict] = None,       # {canonical name: W0} from `base_weights`, for merged models
+def update_norms(model: nn.Module,                    # a peft model, or a merged model when `reference` is given
+                 adapter_name: Optional[str] = None,  # which adapter; default: the active one
+                 reference: Optional[dict] = None,    # {canonical name: W0} from `base_weights`, for merged models
                 ) -> dict:
     "Per layer `fro`, `spectral` and `relative` norm of the merged LoRA update ΔW of `model`."
     out = {}
@@ -76,14 +76,14 @@ def update_norm_summary(norms: dict) -> dict:
 def _noise_seed(seed: int, draw: int, layer: int) -> int: return (seed * 1_000_003 + draw) * 10_007 + layer
 
 # %% ../nbs/11_flatness.ipynb #8c3f1898
-def average_flatness(model: nn.Module,                  # peft model or merged model
-                     batches: list,                     # fixed validation batches
-                     sigma: float = 0.05,               # relative size of the per-row Gaussian nudge
-                     n_draws: int = 8,                  # K, the number of noise draws
-                     seed: int = 0,                     # seeds every draw and layer
-                     layers=None,                       # canonical names of the perturbed layers; default every LoRA layer
-                     adapter_name: Optional[str] = None,
-                     loss_fn: Callable = lm_loss,
+def average_flatness(model: nn.Module,                    # peft model or merged model
+                     batches: list,                       # fixed validation batches
+                     sigma: float = 0.05,                 # relative size of the per-row Gaussian nudge
+                     n_draws: int = 8,                    # K, the number of noise draws
+                     seed: int = 0,                       # seeds every draw and layer
+                     layers=None,                         # canonical names of the layers to perturb; default: all LoRA
+                     adapter_name: Optional[str] = None,  # which adapter (default: the active one)
+                     loss_fn: Callable = lm_loss,         # (model, batch) -> (mean loss, weight)
                     ) -> dict:
     "Expected loss increase of `model` on `batches` when the merged weights of `layers` get row-scaled Gaussian noise."
     mods = resolve_layers(model, layers, adapter_name)
@@ -96,7 +96,8 @@ def average_flatness(model: nn.Module,                  # peft model or merged m
             def add_noise(module, args, output):
                 w = row_std[name]
                 g = torch.Generator(w.device).manual_seed(_noise_seed(seed, draw, i))
-                xi = torch.randn(w.shape[0], args[0].shape[-1], generator=g, device=w.device, dtype=w.dtype) * w[:, None]
+                xi = torch.randn(w.shape[0], args[0].shape[-1], generator=g, device=w.device,
+                                 dtype=w.dtype) * w[:, None]
                 return output + F.linear(args[0], xi.to(args[0].dtype))
             return add_noise
         handles = [m.register_forward_hook(hook(i, n)) for i, (n, m) in enumerate(mods.items())]
@@ -104,14 +105,13 @@ def average_flatness(model: nn.Module,                  # peft model or merged m
         finally:
             for h in handles: h.remove()
     t = torch.tensor(increases, dtype=torch.float64)
-    return {'loss': loss0, 'avg_flatness': t.mean().item(), 'stderr': (t.std() / math.sqrt(n_draws)).item()
-            if n_draws > 1 else float('nan'),
-            'sigma': sigma, 'n_draws': n_draws, 'n_batches': len(batches),
-            'forward_passes': (n_draws + 1) * len(batches)}
+    stderr = (t.std() / math.sqrt(n_draws)).item() if n_draws > 1 else float('nan')
+    return {'loss': loss0, 'avg_flatness': t.mean().item(), 'stderr': stderr, 'sigma': sigma, 'n_draws': n_draws,
+            'n_batches': len(batches), 'forward_passes': (n_draws + 1) * len(batches)}
 
 # %% ../nbs/11_flatness.ipynb #cf0ed358
 class FlatnessCallback(MeasureCallback):
-    "Every `every` steps: update norms and average-case flatness on the first `n_batches` validation batches (per adapter with `domains`)."
+    "Every `every` steps: update norms and average flatness on the first `n_batches` val batches, per adapter of `domains`."
     plot_file, plot_suffixes = 'flatness.png', ('val_loss', 'update_fro', '/avg_case')
     def __init__(self, every: int = 100, n_batches: int = 8, sigma: float = 0.05, n_draws: int = 4, seed: int = 0,
                  domains: Optional[dict] = None, plot: bool = True):

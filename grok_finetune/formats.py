@@ -14,13 +14,9 @@ from .core import (DataError, ConfigError, StageReport, read_text_lines, content
                                 parse_json_line, where)
 
 # %% auto #0
-__all__ = ['FORMAT_RULES', 'SHAREGPT_ROLES', 'RAFT_FIELDS', 'AXOLOTL_KEYS', 'READERS', 'SOURCE_KEY', 'GROK_ROLE_PREFIX',
-           'GROK_TURN_END', 'MODEL_INPUTS', 'detect_format', 'normalise_messages', 'dpo_prompt', 'from_text',
-           'from_conversations', 'from_alpaca', 'from_prompt_completion', 'raft_instruction', 'from_raft', 'from_dpo',
-           'check_axolotl_row', 'from_axolotl', 'validate_axolotl', 'to_record', 'detect_file_format',
-           'check_record_fields', 'read_records', 'record_text', 'grok_chat_text', 'template_chat_text', 'render_chat',
+__all__ = ['GROK_ROLE_PREFIX', 'GROK_TURN_END', 'to_record', 'read_records', 'record_text', 'grok_chat_text', 'render_chat',
            'tokenize_sft', 'tokenize_records', 'to_axolotl', 'pack_examples', 'truncate_example', 'collate_examples',
-           'model_inputs', 'eval_batches', 'per_sample_loss']
+           'model_inputs', 'eval_batches']
 
 # %% ../nbs/02_formats.ipynb #3db149f5
 FORMAT_RULES = [  # (format, keys a record must have), most specific first
@@ -179,6 +175,7 @@ def validate_axolotl(rows: Iterable[dict], vocab_size: Optional[int] = None) -> 
 READERS = {'text': from_text, 'conversations': from_conversations, 'dpo': from_dpo, 'alpaca': from_alpaca,
            'raft': from_raft, 'prompt_completion': from_prompt_completion, 'axolotl': from_axolotl}
 
+# %% ../nbs/02_formats.ipynb #57ee59c2
 def to_record(row: dict, fmt: Optional[str] = None) -> dict:
     "Schema record from raw `row` in format `fmt` (detected when None), with an `id`."
     fmt = fmt or detect_format(row)
@@ -246,6 +243,7 @@ def check_record_fields(record: dict) -> dict:
                             f'{json.dumps(value, ensure_ascii=False)[:60]}')
     return record
 
+# %% ../nbs/02_formats.ipynb #f0f8e994
 def read_records(path,                               # `.txt` (a sample per line), `.jsonl`, `.json` (one array of rows)
                  fmt: Optional[str] = None,          # force a format (see `READERS`, or `text_lines`); None detects it
                  on_error: str = 'raise',            # `raise` at the first bad row, or `skip` and count it in `report`
@@ -322,6 +320,7 @@ def template_chat_text(messages: list, tokenizer) -> tuple:
         spans.append((len(before), len(upto)))
     return text, spans
 
+# %% ../nbs/02_formats.ipynb #f6c17343
 def render_chat(messages: list,          # user/assistant messages
                 tokenizer=None,          # its chat template is used if it has one
                 template: str = 'auto',  # `auto`, `grok` or `tokenizer`
@@ -471,6 +470,7 @@ def collate_examples(examples: Sequence[dict],                 # tokenized: `inp
 # %% ../nbs/02_formats.ipynb #a65b0f54
 MODEL_INPUTS = ('input_ids', 'attention_mask', 'position_ids')
 
+# %% ../nbs/02_formats.ipynb #917f3ba5
 def model_inputs(batch: dict, labels: bool = False, device=None) -> dict:
     "The tensors of `batch` a causal LM's forward takes (with `labels` when asked), moved to `device` when given."
     if labels and 'labels' not in batch:

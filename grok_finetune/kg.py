@@ -17,13 +17,8 @@ from .core import ConfigError, DataError, StageReport, content_id, file_sha256, 
 from .tokenizer import plain_backend
 
 # %% auto #0
-__all__ = ['DEFAULT_RELATION_QUERY', 'WIKIDATA_RELATIONS', 'DEFAULT_AGENT', 'RELATIONS_QUERY', 'DEFAULT_TEMPLATES',
-           'DEFAULT_JOINERS', 'sparql_literal', 'sparql_iri', 'fill_query', 'Relation', 'KGEndpointError',
-           'parse_select_json', 'rows_with', 'EmbeddedStore', 'HttpEndpoint', 'QueryCache', 'SparqlClient',
-           'discover_relations', 'lexicon_query', 'load_lexicon', 'EntityMatcher', 'pick_triples', 'render_injection',
-           'candidate_positions', 'split_token_ids', 'injection_token_split', 'keeps_token_boundaries', 'carrier_field',
-           'get_path', 'with_path', 'token_third_offset', 'insert_injection', 'KGConfig', 'open_kg', 'KGAugmenter',
-           'augment_records']
+__all__ = ['WIKIDATA_RELATIONS', 'sparql_literal', 'Relation', 'KGEndpointError', 'EmbeddedStore', 'HttpEndpoint', 'SparqlClient',
+           'discover_relations', 'keeps_token_boundaries', 'KGConfig', 'open_kg', 'augment_records']
 
 # %% ../nbs/06_kg_augment.ipynb #2e81d0eb
 _ECHAR = str.maketrans({'\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f'})
@@ -41,6 +36,7 @@ def sparql_literal(text: str,                 # any string, e.g. an entity label
         raise ConfigError(f'invalid language tag {lang!r}: use a BCP-47 tag such as zh, en or zh-Hans')
     return f'{body}@{lang}'
 
+# %% ../nbs/06_kg_augment.ipynb #dc70c828
 def sparql_iri(iri: str) -> str:
     "`iri` in angle brackets, refusing characters the SPARQL IRIREF rule forbids."
     if not iri or _IRI_BAD.search(iri):
@@ -101,6 +97,7 @@ WIKIDATA_RELATIONS = [
 class KGEndpointError(DataError):
     "The SPARQL endpoint gave no usable answer: down, too slow, an HTTP error, or a malformed response."
 
+# %% ../nbs/06_kg_augment.ipynb #07339559
 def parse_select_json(result, source: str = 'endpoint') -> list[dict]:
     "Rows of a SPARQL JSON SELECT `result` as `{variable: value}` dicts; `KGEndpointError` naming `source` if malformed."
     try:
@@ -151,6 +148,7 @@ class EmbeddedStore:
 # %% ../nbs/06_kg_augment.ipynb #2366a211
 DEFAULT_AGENT = 'grok_finetune/0.1 (https://github.com/grok-finetune/grok_finetune; KG augmentation)'
 
+# %% ../nbs/06_kg_augment.ipynb #0e2e465e
 class HttpEndpoint:
     "A SPARQL endpoint at `url` via SPARQLWrapper (GET, POST for long queries), JSON results, `timeout` seconds a request."
     def __init__(self, url: str, timeout: float = 10.0, agent: str = DEFAULT_AGENT):
@@ -284,6 +282,7 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?p ?label (LANG(?label) AS ?lang) WHERE { ?p a owl:ObjectProperty ; rdfs:label ?label . }
 ORDER BY ?p ?label'''
 
+# %% ../nbs/06_kg_augment.ipynb #767e0a7c
 def discover_relations(client) -> list[Relation]:
     "Every `owl:ObjectProperty` with an `rdfs:label` in the KG behind `client`, as a `Relation` with the default query."
     labels = {}
@@ -297,6 +296,7 @@ def discover_relations(client) -> list[Relation]:
         relations.append(Relation(name, iri, labels[iri]))
     return relations
 
+# %% ../nbs/06_kg_augment.ipynb #2b1c1402
 def lexicon_query(relations: list[Relation], lang: str) -> str:
     "A query listing (label in `lang`, predicate) for every subject having one of `relations`."
     values = ' '.join(sparql_iri(r.predicate) for r in relations)
@@ -436,6 +436,7 @@ def injection_token_split(tokenizer,       # fast tokenizer
     pieces = split_token_ids(ids, offsets, [position, position + len(injection.rstrip())])
     return tuple(pieces) if pieces is not None else None
 
+# %% ../nbs/06_kg_augment.ipynb #20dc78cd
 def keeps_token_boundaries(tokenizer,                            # fast tokenizer
                            text: str,                            # the original text
                            position: int,                        # character offset of the insertion

@@ -89,6 +89,7 @@ def lora_config(cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> Lor
     return LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, bias='none', task_type=task_type,
                       target_modules=list(cfg.target_modules) or None, target_parameters=list(cfg.target_parameters) or None)
 
+# %% ../nbs/08_lora.ipynb #9465c65a
 def _peft(model) -> PeftModel:
     while not isinstance(model, PeftModel) and hasattr(model, 'module'): model = model.module
     if not isinstance(model, PeftModel): raise TypeError(f'expected a peft model with domain adapters, got {type(model).__name__}')
@@ -119,6 +120,7 @@ def activate_adapter(model,                          # a peft model (or a DDP/FS
         for p in params: p.requires_grad_(True)
     return model
 
+# %% ../nbs/08_lora.ipynb #8d77bbff
 def add_domain_adapters(model, domains, cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> PeftModel:
     "Wrap `model` with one LoRA adapter per domain of `domains` (a domain map or names), all trainable."
     names = sorted(domains, key=domains.get) if isinstance(domains, dict) else list(domains)
@@ -168,6 +170,7 @@ def forward_per_domain(model, inputs: dict, adapter_names: Sequence[str]) -> tor
     finally: activate_adapter(model, previous)
     return result
 
+# %% ../nbs/08_lora.ipynb #4fe2a5f2
 def routed_forward(model, inputs: dict, adapter_names: Sequence[str]) -> tuple:
     "Output of `model` on a mixed batch `inputs`, row i through adapter `adapter_names[i]`; also says which path ran."
     pm = _peft(model)
@@ -214,6 +217,7 @@ def module_key(name: str) -> str:
     "Module `name` without peft's `base_model.model.` prefix, so a peft model and its merged copy agree."
     return name.removeprefix('base_model.model.')
 
+# %% ../nbs/08_lora.ipynb #a068f3f1
 def lora_layers(model: nn.Module, adapter_name: Optional[str] = None) -> dict:
     "LoRA layers of `model` carrying `adapter_name` (default: each layer's active adapter), by canonical name."
     out = {}
@@ -222,6 +226,7 @@ def lora_layers(model: nn.Module, adapter_name: Optional[str] = None) -> dict:
             out[module_key(name)] = module
     return out
 
+# %% ../nbs/08_lora.ipynb #0f2cda4e
 def _adapter(module, adapter_name): return adapter_name or module.active_adapters[0]
 
 def base_weight(module: nn.Module, adapter_name: Optional[str] = None) -> torch.Tensor:
@@ -229,6 +234,7 @@ def base_weight(module: nn.Module, adapter_name: Optional[str] = None) -> torch.
     w = module.get_base_layer().weight.detach()
     return w - module.get_delta_weight(_adapter(module, adapter_name)).detach() if module.merged else w
 
+# %% ../nbs/08_lora.ipynb #a816077b
 def base_weights(model: nn.Module, adapter_name: Optional[str] = None) -> dict:
     "Copies of the base weights W0 of every LoRA layer of `model`, by canonical name (to compare after merging)."
     return {name: base_weight(m, adapter_name).clone() for name, m in lora_layers(model, adapter_name).items()}
@@ -273,6 +279,7 @@ def save_adapters(model, out_dir, names: Optional[Sequence[str]] = None) -> Path
     pm.save_pretrained(str(out_dir), selected_adapters=list(names or pm.peft_config), safe_serialization=True)
     return out_dir
 
+# %% ../nbs/08_lora.ipynb #23386827
 def load_adapters(base_model, adapter_dir, names: Optional[Sequence[str]] = None, trainable: bool = False) -> PeftModel:
     "Put the adapters saved under `adapter_dir` (default: every subfolder) on `base_model`."
     adapter_dir = Path(adapter_dir)
@@ -282,6 +289,7 @@ def load_adapters(base_model, adapter_dir, names: Optional[Sequence[str]] = None
     for name in names[1:]: pm.load_adapter(str(adapter_dir/name), adapter_name=name, is_trainable=trainable)
     return pm
 
+# %% ../nbs/08_lora.ipynb #6ddd57c2
 def merge_adapter(model, name: str):
     "Fold adapter `name` of `model` into the base weights and return the plain base model (`model` is used up)."
     pm = _peft(model)
@@ -361,6 +369,7 @@ def prepare_lora_model(model, domains: dict, cfg: TrainConfig):
         _frozen_to_bf16(model)  # k-bit bases keep their dtypes
     return model
 
+# %% ../nbs/08_lora.ipynb #2f3f98eb
 def make_optimizer(model, cfg: TrainConfig) -> tuple:
     "AdamW over the trainable parameters of `model` and its cosine schedule with `cfg.warmup_steps` of warmup."
     trainable = [p for p in model.parameters() if p.requires_grad]

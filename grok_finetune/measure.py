@@ -27,7 +27,10 @@ def lm_loss(forward: Callable,  # `model` or any callable taking the model's key
     inputs = model_inputs(batch, labels=True)
     return forward(**inputs).loss, int(scored_count(inputs['labels'], inputs.get('position_ids')))
 
-def mean_loss(model: nn.Module, batches: Iterable[dict], loss_fn: Callable = lm_loss) -> float:
+def mean_loss(model: nn.Module,             # evaluated in eval mode, restored afterwards
+              batches: Iterable[dict],      # dicts `loss_fn` accepts
+              loss_fn: Callable = lm_loss,  # (model, batch) -> (mean loss, weight)
+             ) -> float:
     "Token-weighted mean of `loss_fn` over `batches`, in eval mode and without gradients."
     was_training, total, weight = model.training, 0.0, 0
     model.eval()
@@ -45,7 +48,10 @@ def _of_domain(batch: dict, domain_id: Optional[int]) -> bool:
     if domain_id is None or 'domain_id' not in batch: return True
     return bool((torch.as_tensor(batch['domain_id']) == domain_id).all())
 
-def domain_val_batches(batches, domain_id: Optional[int] = None, n: Optional[int] = None) -> list:
+def domain_val_batches(batches,                          # batches, each of one domain (`domain_id`) or untagged
+                       domain_id: Optional[int] = None,  # keep this domain; None: every batch
+                       n: Optional[int] = None,          # at most this many; None: all
+                      ) -> list:
     "The first `n` of `batches` of domain `domain_id` (all when `domain_id` is None or batches carry no `domain_id`)."
     keep = (b for b in batches if _of_domain(b, domain_id))
     return list(itertools.islice(keep, n))
@@ -56,10 +62,10 @@ def adapter_targets(model: nn.Module, domains: Optional[dict] = None) -> list:
     have = set(getattr(model, 'peft_config', {}))
     return [(name, did) for name, did in sorted(domains.items(), key=lambda kv: kv[1]) if name in have]
 
-def each_adapter(model: nn.Module,                  # a peft model with domain adapters, or any model
-                 val_batches: Sequence[dict],        # validation batches, one domain each (`domain_id`)
-                 domains: Optional[dict] = None,     # {adapter name: domain_id}; None: the model as it is
-                 n_batches: Optional[int] = None,    # at most this many batches per adapter
+def each_adapter(model: nn.Module,                 # a peft model with domain adapters, or any model
+                 val_batches: Sequence[dict],      # validation batches, one domain each (`domain_id`)
+                 domains: Optional[dict] = None,   # {adapter name: domain_id}; None: the model as it is
+                 n_batches: Optional[int] = None,  # at most this many batches per adapter
                 ):
     "Yield (adapter name, its domain's batches) with that adapter active until the next item: the measures' one loop."
     for name, domain_id in adapter_targets(model, domains):
@@ -68,10 +74,10 @@ def each_adapter(model: nn.Module,                  # a peft model with domain a
         with adapter_active(model, name): yield name, batches
 
 # %% ../nbs/10_measure.ipynb #941863ad
-def plot_history(history: list,          # list of dicts with a `step` and metric keys
-                 keys: list,             # the metrics to draw, one panel each
-                 path=None,              # save the figure here when given
-                 title: str = '',
+def plot_history(history: list,    # list of dicts with a `step` and metric keys
+                 keys: list,       # the metrics to draw, one panel each
+                 path=None,        # save the figure here when given
+                 title: str = '',  # figure title
                 ):
     "One small panel per metric in `keys` against `step`; saved to `path` when given."
     import matplotlib.pyplot as plt
@@ -89,7 +95,7 @@ def plot_history(history: list,          # list of dicts with a `step` and metri
 
 # %% ../nbs/10_measure.ipynb #e829fc33
 class MeasureCallback(Callback):
-    "Base of the evaluation callbacks: `measure` every `every` steps (0: at each evaluation), keep a history, plot it at the end."
+    "Base of the evaluation callbacks: `measure` every `every` steps (0: each evaluation); keep a history and plot it."
     plot_file, plot_suffixes = 'measures.png', ()
     def __init__(self, every: int = 0, plot: bool = True): self.every, self.plot, self.history = every, plot, []
     def measure(self, state: TrainState) -> dict: raise NotImplementedError
@@ -115,7 +121,7 @@ class MeasureCallback(Callback):
 
 # %% ../nbs/10_measure.ipynb #5944afa4
 def load_tokenized(path, vocab_size: Optional[int] = None) -> list:
-    "Tokenized records from a `.jsonl` file or a saved arrow folder, checked by `check_token_rows` (ids below `vocab_size`)."
+    "Tokenized records of a `.jsonl` file or saved arrow folder, checked by `check_token_rows` (ids < `vocab_size`)."
     path = Path(path)
     if not path.exists(): raise DataError(f'{path}: no such file or folder; give tokenized data (input_ids per record)')
     rows = list(load_dataset_dir(path)) if path.is_dir() else list(read_jsonl(path, progress=False))
@@ -135,8 +141,12 @@ def load_batches(path,                               # tokenized validation data
     rows = load_tokenized(path, vocab_size)[:batch_size * max_batches]
     return eval_batches(rows, batch_size, pad_id, by_domain=False)
 
-def load_model(checkpoint, base: Optional[str] = None, dtype: torch.dtype = torch.float32) -> nn.Module:
-    "A causal LM from `checkpoint`: a transformers folder, or a peft adapter folder on top of `base` (or its recorded base)."
+# %% ../nbs/10_measure.ipynb #27a164d0
+def load_model(checkpoint,                          # transformers model folder, or peft adapter folder
+               base: Optional[str] = None,          # base of an adapter; default: the one adapter_config.json names
+               dtype: torch.dtype = torch.float32,  # dtype of the loaded weights
+              ) -> nn.Module:
+    "A causal LM from `checkpoint`: a transformers folder, or a peft adapter folder on `base` (or its recorded base)."
     from transformers import AutoModelForCausalLM
     import grok_finetune.model  # registers GrokForCausalLM with the Auto classes
     checkpoint = Path(checkpoint)

@@ -22,8 +22,8 @@ from .split import SplitConfig
 __all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path',
            'load_run_config', 'check_run_config', 'StageResult', 'stage_key', 'output_sizes', 'changed_outputs',
            'remove_stale_temps', 'run_stage', 'stage_prepare', 'stage_split', 'stage_dedup', 'stage_augment',
-           'stage_tokenize', 'stage_model', 'has_domain_token', 'base_model_path', 'free_port', 'launch_command',
-           'stage_train', 'stage_eval', 'eval_summary', 'plot_eval', 'write_html_report', 'run_pipeline']
+           'stage_tokenize', 'stage_model', 'base_model_path', 'free_port', 'launch_command', 'stage_train',
+           'stage_eval', 'eval_summary', 'plot_eval', 'write_html_report', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
@@ -42,6 +42,7 @@ class DataConfig:
     def __post_init__(self):
         if self.limit < 0: raise ConfigError(f'data.limit must be >= 0 (0 keeps every record), got {self.limit}')
 
+# %% ../nbs/14_pipeline.ipynb #41e9e19a
 @dataclass
 class TokenizeConfig:
     "How records become `input_ids`/`attention_mask`/`labels`."
@@ -54,6 +55,7 @@ class TokenizeConfig:
         if self.max_length < 2:
             raise ConfigError(f'tokenize.max_length must be >= 2 (one text token and the domain token), got {self.max_length}')
 
+# %% ../nbs/14_pipeline.ipynb #e3b74bb4
 @dataclass
 class ModelConfig:
     "The base model the adapters are trained on."
@@ -61,6 +63,7 @@ class ModelConfig:
     pretrain_steps: int = 100               # pretraining steps of the tiny model
     quantization: Literal['none', 'nf4', 'int8'] = 'none'   # frozen base weights in 4/8 bit (QLoRA; needs CUDA + bitsandbytes)
 
+# %% ../nbs/14_pipeline.ipynb #478c076f
 @dataclass
 class EvalConfig:
     "The evaluation after training: loss, flatness, sharpness and OOD probing."
@@ -81,6 +84,7 @@ class EvalConfig:
             if getattr(self, key) < 1: raise ConfigError(f'eval.{key} must be >= 1, got {getattr(self, key)}')
         if not 0 < self.ood_threshold < 1: raise ConfigError(f'eval.ood_threshold must be in (0, 1), got {self.ood_threshold}')
 
+# %% ../nbs/14_pipeline.ipynb #af0c0ebf
 @dataclass
 class RunConfig:
     "Everything one run needs; each section is the config of one stage."
@@ -154,27 +158,32 @@ class StageResult:
     report: dict
     seconds: float
 
+# %% ../nbs/14_pipeline.ipynb #5bf26b64
 def stage_key(name: str, config_part, inputs: Iterable) -> str:
     "Content key of stage `name`: hash of its `config_part`, its `inputs` files and the package version."
     from grok_finetune import __version__
     ins = {Path(p).name + f'#{i}': file_sha256(p) for i, p in enumerate(inputs)}
     return config_hash({'stage': name, 'config': config_part, 'inputs': ins, 'version': __version__})
 
+# %% ../nbs/14_pipeline.ipynb #5379afa2
 def output_sizes(folder: Path) -> dict:
     "`{relative path: size in bytes}` of every file under `folder` (the stage marker itself excepted)."
     return {str(p.relative_to(folder)): p.stat().st_size for p in sorted(Path(folder).rglob('*'))
             if p.is_file() and p.name != '_stage.json'}
 
+# %% ../nbs/14_pipeline.ipynb #199c0f27
 def changed_outputs(folder: Path, recorded: dict) -> list:
     "The files of `recorded` (from `output_sizes`) that are gone from `folder` or have another size now."
     return [rel for rel, size in recorded.items() if not (folder/rel).is_file() or (folder/rel).stat().st_size != size]
 
+# %% ../nbs/14_pipeline.ipynb #7c4fe9fa
 def remove_stale_temps(out: Path) -> int:
     "Delete the `.NAME.*.tmp` folders an interrupted `atomic_dir(out)` left beside `out`; return how many."
     stale = [p for p in Path(out).parent.glob(f'.{Path(out).name}.*.tmp') if p.is_dir()]
     for p in stale: shutil.rmtree(p, ignore_errors=True)
     return len(stale)
 
+# %% ../nbs/14_pipeline.ipynb #eeca20c9
 def run_stage(name: str,                 # stage name; its folder is `run_dir/name`
               run_dir,                   # the run directory
               config_part,               # the part of the config this stage reads (any JSON-able object)
@@ -251,6 +260,7 @@ def stage_prepare(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     rep.n_out = len(records); rep.extra.update(ood_records=len(ood), domains=dmap.ids)
     return rep
 
+# %% ../nbs/14_pipeline.ipynb #bdc8189f
 def stage_split(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "URL-hash split 8:1:1 inside every bucket (04_hash_split), with its report and plot."
     from grok_finetune.split import split_records, split_summary, plot_split_report, check_no_leakage
@@ -262,6 +272,7 @@ def stage_split(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     _savefig(plot_split_report(summary), out/'split.png')
     return rep
 
+# %% ../nbs/14_pipeline.ipynb #a8ec65fc
 def stage_dedup(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "Near-duplicate removal in val/test and against train (05_dedup)."
     from grok_finetune.dedup import dedup_records, plot_dedup_report
@@ -270,6 +281,7 @@ def stage_dedup(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     _savefig(plot_dedup_report(rep.extra), out/'dedup.png')
     return rep
 
+# %% ../nbs/14_pipeline.ipynb #d495564a
 def stage_augment(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "Knowledge-graph facts in the first third of train prompts, at token boundaries (06_kg_augment)."
     from grok_finetune.kg import augment_records
@@ -279,42 +291,57 @@ def stage_augment(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     write_jsonl(records, out/'records.jsonl')
     return rep
 
-# %% ../nbs/14_pipeline.ipynb #723091ad
-def stage_tokenize(cfg: RunConfig, run_dir, out: Path) -> StageReport:
-    "Chat-render, tokenize with assistant-only labels, append the domain token, save arrow + jsonl per split."
+# %% ../nbs/14_pipeline.ipynb #7c07369a
+_TOKENIZED_FIELDS = ('id', 'domain', 'domain_id', 'task_type', 'lang', 'split', 'ood')
+
+def _tokenized(records: list, tok, t: TokenizeConfig, rep: StageReport) -> list:
+    "`records` tokenized as the run's `tokenize` section says, keeping the fields later stages read."
     from grok_finetune.formats import tokenize_records
-    from grok_finetune.domains import DomainMap, AdapterRouting, append_domain_tokens, domain_token_id, added_domain_token
-    from grok_finetune.tokenizer import tokenizer_report, plot_token_lengths
-    tok, t = _run_tokenizer(cfg), cfg.tokenize
-    rep = StageReport('tokenize')
-    records = _records(run_dir, 'augment')
-    dmap = DomainMap.load(Path(run_dir)/'prepare'/'domain_map.json')
-    keep = ('id', 'domain', 'domain_id', 'task_type', 'lang', 'split', 'ood')
-    examples = tokenize_records(records, tok, max_length=t.max_length, reserve=1, template=t.template, on_error=t.on_error,
-                                report=rep, keep=keep)
-    missing = [added_domain_token(i) for i in sorted(dmap.ids.values()) if not has_domain_token(i, tok)]
-    if missing: tok.add_tokens(missing, special_tokens=True)   # no reserved pieces: the model stage resizes the embeddings
-    examples = append_domain_tokens(examples, tok, max_length=t.max_length)
-    ood_id = dmap.domain_id(cfg.eval.ood_domain)
-    ood = [{**r, 'domain_id': ood_id} for r in _records(run_dir, 'prepare', 'ood.jsonl')]
-    ood = append_domain_tokens(tokenize_records(ood, tok, max_length=t.max_length, reserve=1, template=t.template,
-                                                on_error=t.on_error, report=rep, keep=keep), tok, max_length=t.max_length)
+    return tokenize_records(records, tok, max_length=t.max_length, reserve=1, template=t.template,
+                            on_error=t.on_error, report=rep, keep=_TOKENIZED_FIELDS)
+
+def _save_splits(examples: list, ood: list, out: Path) -> dict:
+    "Each split (and the OOD probe) saved as arrow + jsonl under `out`; the counts."
     counts = {}
     for split in ('train', 'val', 'test'):
         part = [e for e in examples if e.get('split') == split]
-        save_dataset(part, out/split); counts[split] = len(part)
-    save_dataset(ood, out/'ood'); counts['ood'] = len(ood)
+        save_dataset(part, out/split)
+        counts[split] = len(part)
+    save_dataset(ood, out/'ood')
+    counts['ood'] = len(ood)
+    return counts
+
+def _plot_token_lengths(records: list, tok, t: TokenizeConfig, out: Path):
+    from grok_finetune.tokenizer import tokenizer_report, plot_token_lengths
+    fig, ax = plt.subplots(figsize=(6, 3))
+    plot_token_lengths(tokenizer_report(records, tok, max_length=t.max_length), ax=ax)
+    _savefig(fig, out/'token_lengths.png')
+
+# %% ../nbs/14_pipeline.ipynb #a63116d2
+def stage_tokenize(cfg: RunConfig, run_dir, out: Path) -> StageReport:
+    "Chat-render, tokenize with assistant-only labels, append the domain token, save arrow + jsonl per split."
+    from grok_finetune.domains import DomainMap, AdapterRouting, add_domain_pieces, append_domain_tokens, domain_token_id
+    tok, t, rep = _run_tokenizer(cfg), cfg.tokenize, StageReport('tokenize')
+    records = _records(run_dir, 'augment')
+    dmap = DomainMap.load(Path(run_dir)/'prepare'/'domain_map.json')
+    examples = _tokenized(records, tok, t, rep)
+    added = add_domain_pieces(tok, dmap)   # no reserved pieces: the model stage resizes the embeddings
+    examples = append_domain_tokens(examples, tok, max_length=t.max_length)
+    ood_id = dmap.domain_id(cfg.eval.ood_domain)
+    ood = [{**r, 'domain_id': ood_id} for r in _records(run_dir, 'prepare', 'ood.jsonl')]
+    ood = append_domain_tokens(_tokenized(ood, tok, t, rep), tok, max_length=t.max_length)
+    counts = _save_splits(examples, ood, out)
     tok.save_pretrained(str(out/'tokenizer'))
     AdapterRouting.build(dmap, tok).save(out/'routing.json')
     dmap.save(out/'domain_map.json')
-    stats = tokenizer_report(records, tok, max_length=t.max_length)
-    fig, ax = plt.subplots(figsize=(6, 3)); plot_token_lengths(stats, ax=ax); _savefig(fig, out/'token_lengths.png')
+    _plot_token_lengths(records, tok, t, out)
     rep.n_in, rep.n_out = len(records) + len(ood), sum(counts.values())
-    rep.extra.update(counts=counts, tokenizer=tok.name_or_path, vocab_size=len(tok), added_tokens=missing,
+    rep.extra.update(counts=counts, tokenizer=tok.name_or_path, vocab_size=len(tok), added_tokens=added,
                      domain_tokens={d: domain_token_id(i, tok) for d, i in dmap.ids.items()})
     write_manifest(out, config=cfg.tokenize, inputs=[Path(run_dir)/'augment'/'records.jsonl'], counts=counts)
     return rep
 
+# %% ../nbs/14_pipeline.ipynb #6f02f77e
 def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "The base model: the tiny Grok pretrained with the run's tokenizer, or a local checkpoint (resized when domain tokens were added)."
     from transformers import AutoTokenizer
@@ -343,18 +370,13 @@ def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
         rep.extra.update(resized_to=len(tok))
     return rep
 
-def has_domain_token(domain_id: int, tokenizer) -> bool:
-    "Whether `tokenizer` already has a token for `domain_id` (a reserved `<|controlN|>` or an added `<|domainN|>`)."
-    from grok_finetune.domains import domain_token_id
-    try: domain_token_id(domain_id, tokenizer); return True
-    except ConfigError: return False
-
+# %% ../nbs/14_pipeline.ipynb #06ef5cbc
 def base_model_path(cfg: RunConfig, run_dir) -> Path:
     "Folder of the base model the adapters sit on: the model stage's copy when it made one, else `cfg.model.base`."
     own = Path(run_dir)/'model'/'base'
     return own if cfg.model.base == 'tiny' or own.exists() else resolve_path(cfg.model.base)
 
-# %% ../nbs/14_pipeline.ipynb #d2521d05
+# %% ../nbs/14_pipeline.ipynb #62d5ee33
 def free_port() -> int:
     "A free TCP port on 127.0.0.1 for the torchrun rendezvous."
     with socket.socket() as s:
@@ -367,83 +389,121 @@ def launch_command(cfg: RunConfig, args: list) -> list:
     return [sys.executable, '-m', 'accelerate.commands.launch', '--config_file', str(resolve_path(cfg.accelerate_config)),
             '--num_processes', str(cfg.nproc), '--main_process_port', str(free_port()), '-m', 'grok_finetune.distributed', *args]
 
-def stage_train(cfg: RunConfig, run_dir, out: Path) -> StageReport:
-    "Per-domain LoRA adapters trained by `torchrun` on `cfg.nproc` processes (08_lora, 09_distributed)."
-    import yaml
-    run_dir, rep = Path(run_dir), StageReport('train')
-    tok_dir = run_dir/'tokenize'
-    work = run_dir/'.work'/'train'
-    key = config_hash({'train': cfg.train, 'nproc': cfg.nproc, 'launcher': cfg.launcher, 'data': file_sha256(tok_dir/'train.jsonl'),
-                       'base': file_sha256(base_model_path(cfg, run_dir))})
+# %% ../nbs/14_pipeline.ipynb #099cac07
+def _train_workdir(cfg: RunConfig, run_dir) -> Path:
+    "`.work/train` of the run, emptied when the training inputs changed (else its checkpoints let a run resume)."
+    tok_dir, work = Path(run_dir)/'tokenize', Path(run_dir)/'.work'/'train'
+    key = config_hash({'train': cfg.train, 'nproc': cfg.nproc, 'launcher': cfg.launcher,
+                       'data': file_sha256(tok_dir/'train.jsonl'), 'base': file_sha256(base_model_path(cfg, run_dir))})
     if (work/'_key').exists() and (work/'_key').read_text() != key: shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True); (work/'_key').write_text(key)
-    train = {**config_to_dict(cfg.train), 'output_dir': str(work), 'domain_map': str(tok_dir/'domain_map.json'), 'seed': cfg.seed}
+    work.mkdir(parents=True, exist_ok=True)
+    (work/'_key').write_text(key)
+    return work
+
+def _train_args(cfg: RunConfig, run_dir, work: Path) -> list:
+    "Arguments of `grok_finetune.distributed`: a `train.yaml` written to `work`, the base model and the data."
+    import yaml
+    tok_dir = Path(run_dir)/'tokenize'
+    train = {**config_to_dict(cfg.train), 'output_dir': str(work), 'domain_map': str(tok_dir/'domain_map.json'),
+             'seed': cfg.seed}
     (work/'train.yaml').write_text(yaml.safe_dump({'train': train}, allow_unicode=True))
     args = ['--config', str(work/'train.yaml'), '--model', str(base_model_path(cfg, run_dir)),
             '--data', str(tok_dir/'train.jsonl'), '--val_data', str(tok_dir/'val.jsonl')]
     if cfg.model.quantization != 'none': args += ['--quantization', cfg.model.quantization]
-    cmd = launch_command(cfg, args)
+    return args
+
+def _plot_train_loss(losses: list, nproc: int, path: Path):
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot(*zip(*losses), marker='.')
+    ax.set_xlabel('step')
+    ax.set_ylabel('train loss')
+    ax.set_title(f'LoRA training, {nproc} processes')
+    _savefig(fig, path)
+
+# %% ../nbs/14_pipeline.ipynb #3cb861fc
+def stage_train(cfg: RunConfig, run_dir, out: Path) -> StageReport:
+    "Per-domain LoRA adapters trained by `torchrun` on `cfg.nproc` processes (08_lora, 09_distributed)."
+    run_dir, rep = Path(run_dir), StageReport('train')
+    work = _train_workdir(cfg, run_dir)
+    cmd = launch_command(cfg, _train_args(cfg, run_dir, work))
     env = {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1')}
     res = subprocess.run(cmd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     (out/'torchrun.log').write_text(res.stdout)
     if res.returncode != 0:
-        raise RuntimeError(f'training failed (exit {res.returncode}); last lines of {work}/torchrun.log:\n' + res.stdout[-3000:])
+        raise RuntimeError(f'training failed (exit {res.returncode}); last lines of {work}/torchrun.log:\n'
+                           + res.stdout[-3000:])
     shutil.copytree(work/'adapters', out/'adapters')
     shutil.copy(work/'train_log.jsonl', out/'train_log.jsonl')
     result = json.loads((work/'train_result.json').read_text()) if (work/'train_result.json').exists() else {}
     log = list(read_jsonl(out/'train_log.jsonl', progress=False))
     losses = [(r['step'], r['loss']) for r in log if 'loss' in r]
-    if losses:
-        fig, ax = plt.subplots(figsize=(6, 3))
-        ax.plot(*zip(*losses), marker='.'); ax.set_xlabel('step'); ax.set_ylabel('train loss'); ax.set_title(f'LoRA training, {cfg.nproc} processes')
-        _savefig(fig, out/'train_loss.png')
-    rep.n_in = rep.n_out = sum(1 for _ in read_jsonl(tok_dir/'train.jsonl', progress=False))
-    rep.extra.update(nproc=cfg.nproc, resumed_from=result.get('resumed_from', 0), steps=losses[-1][0] if losses else 0, final_loss=losses[-1][1] if losses else None,
+    if losses: _plot_train_loss(losses, cfg.nproc, out/'train_loss.png')
+    rep.n_in = rep.n_out = sum(1 for _ in read_jsonl(run_dir/'tokenize'/'train.jsonl', progress=False))
+    rep.extra.update(nproc=cfg.nproc, resumed_from=result.get('resumed_from', 0),
+                     steps=losses[-1][0] if losses else 0, final_loss=losses[-1][1] if losses else None,
                      adapters=sorted(p.name for p in (out/'adapters').iterdir() if p.is_dir()),
                      val=[r for r in log if any(k.startswith('val_loss') for k in r)][-1:])
     return rep
 
-# %% ../nbs/14_pipeline.ipynb #bbf7b7e5
-def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
-    "Per-domain loss, flatness, sharpness and the OOD relative accuracy drop of the trained adapters."
-    import numpy as np, torch
+# %% ../nbs/14_pipeline.ipynb #9993119b
+def _load_eval_model(cfg: RunConfig, run_dir):
+    "The base model with every trained adapter, in eval mode."
+    import torch
     from transformers import AutoModelForCausalLM
     import grok_finetune.model  # registers the grok1 Auto classes
-    from grok_finetune.formats import eval_batches
-    from grok_finetune.lora import load_adapters, evaluate_loss, activate_adapter
+    from grok_finetune.lora import load_adapters
+    base = AutoModelForCausalLM.from_pretrained(str(base_model_path(cfg, run_dir)), dtype=torch.float32)
+    return load_adapters(base, Path(run_dir)/'train'/'adapters').eval()
+
+def _adapter_measures(model, name: str, batches: list, e: EvalConfig, seed: int) -> dict:
+    "Update norms, average-case flatness and Keskar sharpness of adapter `name` on its domain's `batches`."
     from grok_finetune.flatness import update_norms, update_norm_summary, average_flatness
+    from grok_finetune.lora import activate_adapter
     from grok_finetune.sharpness import keskar_sharpness
+    activate_adapter(model, name)
+    norms = update_norm_summary(update_norms(model, adapter_name=name))
+    flat = average_flatness(model, batches, sigma=e.flatness_sigma, n_draws=e.flatness_draws, seed=seed,
+                            adapter_name=name)
+    sharp = keskar_sharpness(model, batches, epsilon=e.sharpness_epsilon, subspace_dim=e.sharpness_subspace_dim or None,
+                             maxiter=e.sharpness_maxiter, max_batches=e.max_batches, seed=seed)
+    m = {'n_val': sum(int(b['input_ids'].shape[0]) for b in batches), 'update_norms': norms, 'flatness': flat,
+         'sharpness': sharp}
+    if e.sharpness_threshold is not None and sharp.get('sharpness', 0) > e.sharpness_threshold:
+        m['sharpness_flag'] = f'sharpness {sharp["sharpness"]:.3g} > threshold {e.sharpness_threshold}'
+    return m
+
+def _ood_probe(model, ood_id: int, val: list, ood: list, e: EvalConfig, seed: int) -> Optional[dict]:
+    "The OOD drop report of the `e.ood_domain` adapter on its validation rows with `ood` rows mixed in."
+    from grok_finetune.lora import activate_adapter
     from grok_finetune.ood import build_probing_set, score_examples, drop_report
+    in_domain = [x for x in val if x['domain_id'] == ood_id]
+    if not (in_domain and ood): return None
+    n_ood = min(len(ood), max(1, round(len(in_domain) * e.ood_share / (1 - e.ood_share))))
+    probe = build_probing_set(in_domain, ood, share=n_ood / (n_ood + len(in_domain)), seed=seed)
+    activate_adapter(model, e.ood_domain)
+    report = drop_report(score_examples(model, probe, batch_size=e.batch_size), threshold=e.ood_threshold)
+    return {**report, 'adapter': e.ood_domain}
+
+# %% ../nbs/14_pipeline.ipynb #cdc870b0
+def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
+    "Per-domain loss, flatness, sharpness and the OOD relative accuracy drop of the trained adapters."
+    import torch
     from grok_finetune.domains import DomainMap
+    from grok_finetune.formats import eval_batches
+    from grok_finetune.lora import evaluate_loss
     run_dir, e, rep = Path(run_dir), cfg.eval, StageReport('eval')
     torch.manual_seed(cfg.seed)
     dmap = DomainMap.load(run_dir/'tokenize'/'domain_map.json')
     val = list(read_jsonl(run_dir/'tokenize'/'val.jsonl', progress=False))
     ood = list(read_jsonl(run_dir/'tokenize'/'ood.jsonl', progress=False))
-    base = AutoModelForCausalLM.from_pretrained(str(base_model_path(cfg, run_dir)), dtype=torch.float32)
-    model = load_adapters(base, run_dir/'train'/'adapters').eval()
+    model = _load_eval_model(cfg, run_dir)
     id_to_adapter = {i: d for d, i in dmap.ids.items() if d in model.peft_config}
     metrics = {'loss': evaluate_loss(model, eval_batches(val, e.batch_size), id_to_adapter), 'domains': {}}
     for domain_id, name in progress(sorted(id_to_adapter.items()), desc='eval adapters'):
         batches = eval_batches([x for x in val if x['domain_id'] == domain_id], e.batch_size)[:e.max_batches]
-        if not batches: continue
-        activate_adapter(model, name)
-        norms = update_norm_summary(update_norms(model, adapter_name=name))
-        flat = average_flatness(model, batches, sigma=e.flatness_sigma, n_draws=e.flatness_draws, seed=cfg.seed, adapter_name=name)
-        sharp = keskar_sharpness(model, batches, epsilon=e.sharpness_epsilon, subspace_dim=e.sharpness_subspace_dim or None,
-                                 maxiter=e.sharpness_maxiter, max_batches=e.max_batches, seed=cfg.seed)
-        m = {'n_val': sum(int(b['input_ids'].shape[0]) for b in batches), 'update_norms': norms, 'flatness': flat, 'sharpness': sharp}
-        if e.sharpness_threshold is not None and sharp.get('sharpness', 0) > e.sharpness_threshold:
-            m['sharpness_flag'] = f'sharpness {sharp["sharpness"]:.3g} > threshold {e.sharpness_threshold}'
-        metrics['domains'][name] = m
-    ood_id = dmap.domain_id(e.ood_domain)
-    in_domain = [x for x in val if x['domain_id'] == ood_id]
-    if in_domain and ood:
-        n_ood = min(len(ood), max(1, round(len(in_domain) * e.ood_share / (1 - e.ood_share))))
-        probe = build_probing_set(in_domain, ood, share=n_ood / (n_ood + len(in_domain)), seed=cfg.seed)
-        activate_adapter(model, e.ood_domain)
-        metrics['ood'] = drop_report(score_examples(model, probe, batch_size=e.batch_size), threshold=e.ood_threshold)
-        metrics['ood']['adapter'] = e.ood_domain
+        if batches: metrics['domains'][name] = _adapter_measures(model, name, batches, e, cfg.seed)
+    probe = _ood_probe(model, dmap.domain_id(e.ood_domain), val, ood, e, cfg.seed)
+    if probe is not None: metrics['ood'] = probe
     write_json(metrics, out/'metrics.json')
     _savefig(plot_eval(metrics), out/'eval.png')
     rep.n_in = rep.n_out = len(val)

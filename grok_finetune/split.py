@@ -14,8 +14,7 @@ import matplotlib.pyplot as plt
 from .core import ConfigError, DataError, StageReport, as_records, content_id, get_logger, like_input
 
 # %% auto #0
-__all__ = ['SPLITS', 'normalize_url', 'url_digest', 'bucket_id', 'url_fraction', 'hash_split', 'plan_splits', 'parse_timestamp',
-           'SplitConfig', 'url_keys', 'split_records', 'split_summary', 'find_url_leaks', 'check_no_leakage',
+__all__ = ['SPLITS', 'normalize_url', 'bucket_id', 'SplitConfig', 'split_records', 'split_summary', 'check_no_leakage',
            'plot_split_report']
 
 # %% ../nbs/04_hash_split.ipynb #9b3710e4
@@ -62,10 +61,12 @@ def url_digest(url: str) -> str:
     "MD5 hex digest of `url` (UTF-8)."
     return hashlib.md5(url.encode('utf-8')).hexdigest()
 
+# %% ../nbs/04_hash_split.ipynb #6afd442e
 def bucket_id(url: str) -> str:
     "The bucket of `url`: the first two hex digits of its MD5 (`'00'`..`'ff'`)."
     return url_digest(url)[:2]
 
+# %% ../nbs/04_hash_split.ipynb #c6d7c63d
 def url_fraction(url: str) -> float:
     "A uniform position of `url` in [0, 1), from the MD5 digits after the bucket's."
     return int(url_digest(url)[2:15], 16) / 16**13
@@ -73,6 +74,7 @@ def url_fraction(url: str) -> float:
 # %% ../nbs/04_hash_split.ipynb #cca22289
 SPLITS = ('train', 'val', 'test')
 
+# %% ../nbs/04_hash_split.ipynb #8d5fd177
 def hash_split(url: str,                       # the (normalised) URL
                ratios: tuple = (0.8, 0.1, 0.1)  # train, val, test shares, summing to 1
               ) -> str:
@@ -273,6 +275,7 @@ def find_url_leaks(records: list,               # records with `split`
         if isinstance(url, str) and url.strip(): seen[normalize_url(url) if normalize else url].add(r['split'])
     return {u: sorted(s, key=SPLITS.index) for u, s in seen.items() if len(s) > 1}
 
+# %% ../nbs/04_hash_split.ipynb #406fe4d8
 def check_no_leakage(records: list,                  # records with `split` and a URL field
                      url_field: str = 'source_url',  # the field holding the source URL
                      normalize: bool = True,         # compare canonical URLs (`normalize_url`), not raw strings

@@ -24,7 +24,7 @@ __all__ = ['pack_documents', 'pretrain_tiny', 'tiny_pretrain_docs', 'load_pretra
 # %% ../nbs/07b_tiny.ipynb #3ff76c79
 def pack_documents(docs: list,            # token id lists, one per document (already wrapped in BOS/EOS)
                    seq_len: int = 128) -> tuple:
-    "Concatenate `docs` and cut into rows of `seq_len`: (input_ids, position_ids) with positions restarting per document."
+    "Concatenate `docs`, cut into rows of `seq_len`: (input_ids, position_ids), positions restarting per document."
     stream = [t for d in docs for t in d]
     positions = [i for d in docs for i in range(len(d))]
     n_rows = len(stream) // seq_len
@@ -33,16 +33,23 @@ def pack_documents(docs: list,            # token id lists, one per document (al
     return torch.tensor(stream[:cut]).view(n_rows, seq_len), torch.tensor(positions[:cut]).view(n_rows, seq_len)
 
 # %% ../nbs/07b_tiny.ipynb #a37019af
-def pretrain_tiny(model: GrokForCausalLM, input_ids: torch.Tensor, position_ids: torch.Tensor,
-                  steps: int = 100,         # optimizer steps
-                  batch_size: int = 4, lr: float = 3e-2, warmup: int = 10, seed: int = 0,
-                  val_rows: int = 4) -> dict:
+def pretrain_tiny(model: GrokForCausalLM,      # trained in place
+                  input_ids: torch.Tensor,     # (rows, seq_len) packed rows (`pack_documents`)
+                  position_ids: torch.Tensor,  # (rows, seq_len), restarting per document
+                  steps: int = 100,            # optimizer steps
+                  batch_size: int = 4,         # rows per step
+                  lr: float = 3e-2,            # peak AdamW learning rate
+                  warmup: int = 10,            # linear warmup steps, then cosine down to 0.1·`lr`
+                  seed: int = 0,               # seeds the init RNG and the row sampling
+                  val_rows: int = 4,           # last rows, held out for the validation loss
+                 ) -> dict:
     "Train `model` in place on packed rows (the last `val_rows` held out); return the loss log."
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     train_ids, train_pos = input_ids[:-val_rows], position_ids[:-val_rows]
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps))))
+    lr_factor = lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps)))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     evaluate = lambda: model(input_ids[-val_rows:], labels=input_ids[-val_rows:],
                              position_ids=position_ids[-val_rows:], use_cache=False).loss.item()
     log, start, cpu_start = {'step': [], 'loss': [], 'val_step': [], 'val_loss': []}, time.time(), time.process_time()
@@ -73,14 +80,18 @@ def pretrain_tiny(model: GrokForCausalLM, input_ids: torch.Tensor, position_ids:
 def tiny_pretrain_docs(tokenizer, path=None) -> list:
     "Token ids of every line of `path` (default `data/sample/pretrain.txt`), each wrapped in BOS ... EOS."
     path = Path(path) if path is not None else sample_dir()/'pretrain.txt'
-    bos, eos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 1, tokenizer.eos_token_id if tokenizer.eos_token_id is not None else 2
+    bos = tokenizer.bos_token_id if tokenizer.bos_token_id is not None else 1
+    eos = tokenizer.eos_token_id if tokenizer.eos_token_id is not None else 2
     lines = [l for l in path.read_text(encoding='utf-8').splitlines() if l.strip()]
     return [[bos] + tokenizer(l, add_special_tokens=False)['input_ids'] + [eos] for l in lines]
 
-def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None, # default: `core.cache_dir()/'tiny_grok'`
-                         steps: int = 100,         # pretraining steps (about 0.1 s each on one core)
-                         tokenizer=None,           # default: `grok_finetune.tokenizer.offline_tokenizer()`
-                         seed: int = 0, force: bool = False, **config_kwargs) -> GrokForCausalLM:
+def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None,  # default: `core.cache_dir()/'tiny_grok'`
+                         steps: int = 100,      # pretraining steps (about 0.1 s each on one core)
+                         tokenizer=None,        # default: `grok_finetune.tokenizer.offline_tokenizer()`
+                         seed: int = 0,         # init and sampling seed (part of the cache key)
+                         force: bool = False,   # retrain even when cached
+                         **config_kwargs,       # other `tiny_grok_config` arguments
+                        ) -> GrokForCausalLM:
     "The tiny Grok model pretrained on `data/sample/pretrain.txt`, trained once and then loaded from the cache."
     if tokenizer is None: tokenizer = offline_tokenizer()
     config = tiny_grok_config(vocab_size=len(tokenizer), **config_kwargs)
@@ -116,12 +127,12 @@ def tiny_grok(seed: int = 0, vocab_size: int = 96) -> nn.Module:
     return GrokForCausalLM(tiny_grok_config(vocab_size=vocab_size, hidden_size=32, intermediate_size=64, num_experts=4,
                                             max_position_embeddings=128))
 
-def tiny_lora_model(seed: int = 0,                      # seeds the base weights and the adapter
-                    dtype: torch.dtype = torch.float32,
-                    r: int = 4,                          # LoRA rank
-                    target_modules: tuple = ('q_proj', 'v_proj', 'linear', 'linear_v', 'linear_1'),
-                    base: Optional[nn.Module] = None,    # a model to adapt; default `tiny_grok(seed)`
-                    init_scale: float = 0.05,            # B = init_scale·random, so the update starts small but non-zero (0: peft's B = 0)
+def tiny_lora_model(seed: int = 0,                         # seeds the base weights and the adapter
+                    dtype: torch.dtype = torch.float32,    # dtype of the model and the adapter
+                    r: int = 4,                            # LoRA rank
+                    target_modules: tuple = ('q_proj', 'v_proj', 'linear', 'linear_v', 'linear_1'),  # get adapters
+                    base: Optional[nn.Module] = None,      # a model to adapt; default `tiny_grok(seed)`
+                    init_scale: float = 0.05,              # B = init_scale·random: ΔW starts small, not 0 (0: B = 0)
                    ) -> nn.Module:
     "`base` (default: the tiny Grok) with a rank-`r` peft LoRA adapter on `target_modules`."
     base = tiny_grok(seed) if base is None else base
@@ -133,13 +144,19 @@ def tiny_lora_model(seed: int = 0,                      # seeds the base weights
             if 'lora_B' in n and init_scale: p.mul_(init_scale)
     return model
 
-def counting_batches(n: int = 3, batch_size: int = 4, length: int = 16, seed: int = 0, vocab_size: int = 96) -> list:
-    "`n` batches of counting sequences `k, k+1, ...` (ids 4..`vocab_size`-1): a pattern LoRA can learn; first 4 labels -100."
+# %% ../nbs/07b_tiny.ipynb #dcd43aef
+def counting_batches(n: int = 3,            # number of batches
+                     batch_size: int = 4,   # rows per batch
+                     length: int = 16,      # tokens per row
+                     seed: int = 0,         # seeds the first id of each row
+                     vocab_size: int = 96,  # ids stay below this
+                    ) -> list:
+    "`n` batches counting `k, k+1, ...` (ids 4..`vocab_size`-1): a pattern LoRA can learn; the first 4 labels are -100."
     g = torch.Generator().manual_seed(seed)
     out = []
     for _ in range(n):
-        ids = (torch.randint(0, vocab_size - 4, (batch_size, 1),
-                             generator=g) + torch.arange(length)) % (vocab_size - 4) + 4
+        start = torch.randint(0, vocab_size - 4, (batch_size, 1), generator=g)
+        ids = (start + torch.arange(length)) % (vocab_size - 4) + 4
         labels = ids.clone()
         labels[:, :4] = -100
         out.append({'input_ids': ids, 'attention_mask': torch.ones_like(ids), 'labels': labels})

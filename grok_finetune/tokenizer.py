@@ -19,22 +19,22 @@ from .core import (DataError, ConfigError, StageReport, sample_dir, shared_path,
                                 get_logger)
 
 # %% auto #0
-__all__ = ['SPECIAL_PIECES', 'BYTE_PIECES', 'PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_ID', 'SEPARATOR_ID', 'MASK_ID', 'CONTROL_IDS',
-           'BYTE_OFFSET', 'USER_DEFINED_PATTERN', 'FULLWIDTH_PUNCT', 'ASCII_PUNCT', 'CJK_RANGES', 'spm_bpe_tokenizer',
-           'wrap_tokenizer', 'plain_backend', 'load_grok_tokenizer', 'sentencepiece_parity', 'corpus_texts',
-           'sample_texts', 'offline_tokenizer', 'get_tokenizer', 'NormalizeConfig', 'normalize_text',
-           'continuation_byte_ids', 'cap_ids', 'spm_normalize', 'prenormalized_twin', 'encode_chunks', 'encode_ids',
-           'tokenize_dataset', 'read_texts', 'clean_jsonl_table', 'tokenize_file', 'tokenizer_report',
-           'plot_token_lengths', 'demo_tokenize', 'han_byte_fallback']
+__all__ = ['PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_ID', 'SEPARATOR_ID', 'MASK_ID', 'CONTROL_IDS', 'CJK_RANGES', 'plain_backend',
+           'load_grok_tokenizer', 'offline_tokenizer', 'get_tokenizer', 'NormalizeConfig', 'normalize_text',
+           'tokenize_dataset', 'tokenize_file', 'tokenizer_report', 'plot_token_lengths']
 
 # %% ../nbs/01_tokenizer.ipynb #c85fb96a
 SPECIAL_PIECES = (['[PAD]', '[BOS]', '[EOS]', '[UNK]'] + ['\n' * k for k in range(1, 11)] + [str(d) for d in range(10)]
                   + ['\t' * k for k in range(1, 9)] + [' ' * k for k in range(2, 17)] + ['<|separator|>', '<|mask|>']
                   + [f'<|control{i}|>' for i in range(1, 21)])
 BYTE_PIECES = [f'<0x{b:02X}>' for b in range(256)]
+
+# %% ../nbs/01_tokenizer.ipynb #5a440505
 PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 SEPARATOR_ID, MASK_ID = 47, 48
 CONTROL_IDS = range(49, 69)
+
+# %% ../nbs/01_tokenizer.ipynb #08695c57
 BYTE_OFFSET = 69
 # what SentencePiece matches as one unbreakable unit (the space runs never match: spaces are escaped to ▁ first)
 USER_DEFINED_PATTERN = r'\n{1,10}|\t{1,8}|[0-9]|<\|(?:separator|mask|control(?:20|1[0-9]|[1-9]))\|>'
@@ -72,6 +72,7 @@ def wrap_tokenizer(backend: Tokenizer, name: str) -> PreTrainedTokenizerFast:
     tok.backend_tokenizer.encode_special_tokens = True
     return tok
 
+# %% ../nbs/01_tokenizer.ipynb #d0a14de4
 def plain_backend(tokenizer) -> Tokenizer:
     "The Rust `tokenizers.Tokenizer` inside a fast `tokenizer`, with no truncation or padding left on it."
     backend = tokenizer.backend_tokenizer
@@ -181,6 +182,7 @@ def sample_texts() -> list:
              for r in read_jsonl(d/'corpus.jsonl', progress=False)]
     return texts + [t for _, t in read_text_lines(d/'pretrain.txt', progress=False) if t.strip()]
 
+# %% ../nbs/01_tokenizer.ipynb #7ee19d27
 @functools.lru_cache(maxsize=2)
 def offline_tokenizer(vocab_size: int = 4096) -> PreTrainedTokenizerFast:
     "A small BPE trained on `data/sample` with Grok-1's special and byte layout (a stand-in, not Grok-1)."
@@ -221,6 +223,8 @@ class NormalizeConfig:
 # %% ../nbs/01_tokenizer.ipynb #dc5947dd
 FULLWIDTH_PUNCT = '，。！？：；（）【】《》、“”‘’'
 ASCII_PUNCT = ',.!?:;()[]<>,""\'\''
+
+# %% ../nbs/01_tokenizer.ipynb #eae2a3f9
 CJK_RANGES = ((0x3040, 0x30ff), (0x3400, 0x4dbf), (0x4e00, 0x9fff), (0xf900, 0xfaff), (0xac00, 0xd7af))
 _HAN = r'[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]'
 _CJK_CLASS = ''.join(f'{chr(a)}-{chr(b)}' for a, b in CJK_RANGES)
@@ -383,6 +387,7 @@ def _encode_and_cap(batch: pa.Table, tokenizer, text_column: str, limit: int, ov
             parts.append(_flat(pieces))
         return _ids_table(batch.take(rows).append_column('segment', pa.array(segment, pa.int32())), parts)
 
+# %% ../nbs/01_tokenizer.ipynb #4c6039b7
 def tokenize_dataset(ds,                              # a `datasets.Dataset` with a string column `text_column`
                      tokenizer,                       # a fast tokenizer (`get_tokenizer()`)
                      text_column: str = 'text',
@@ -449,6 +454,7 @@ def clean_jsonl_table(path, text_column: str = 'text') -> Optional[pa.Table]:
     if col.null_count or pc.any(pc.equal(pc.utf8_trim_whitespace(col), '')).as_py(): return None
     return table
 
+# %% ../nbs/01_tokenizer.ipynb #d7952864
 def tokenize_file(path,                             # `.txt` or `.jsonl` input
                   out_dir,                          # output folder: `out_dir/` arrow, `out_dir.jsonl`, report + manifest inside
                   tokenizer=None,                   # default `get_tokenizer()`

@@ -1,4 +1,4 @@
-"""Cost of the evaluation measures of notebooks 10-12 on the tiny Grok + LoRA, next to the openai/grok approach.
+"""Cost of the evaluation measures of notebooks 11-13 on the tiny Grok + LoRA, next to the openai/grok approach.
 
 For each measure: forward and backward passes over validation batches, wall seconds, and the value it returns.
 The openai/grok rows run `openai_grok_sharpness` (a faithful re-implementation of `grok/measure.py`'s

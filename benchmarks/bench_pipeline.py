@@ -8,7 +8,7 @@ import argparse, json, os, tempfile, threading, time
 from pathlib import Path
 import psutil
 from grok_finetune.core import read_jsonl, write_jsonl, shared_path, sample_dir
-from grok_finetune.pipeline import STAGES, DATA_STAGES, load_run_config, run_stage, _section
+from grok_finetune.pipeline import STAGES, DATA_STAGES, load_run_config, run_stage, config_section
 
 def shared_corpus(out: Path, quick: bool) -> tuple:
     "Convert the real corpora in ../shared into the record schema; returns (inputs, ood_inputs, description)."
@@ -70,7 +70,7 @@ def main():
         fn, sections, inputs_fn = STAGES[name]
         with PeakRSS() as mem:
             start = time.perf_counter()
-            res = run_stage(name, run_dir, {s: _section(cfg, s) for s in sections}, inputs_fn(cfg, run_dir),
+            res = run_stage(name, run_dir, {s: config_section(cfg, s) for s in sections}, inputs_fn(cfg, run_dir),
                             lambda out, fn=fn: fn(cfg, run_dir, out), log=None)
             secs = time.perf_counter() - start
         rows.append((name, res.report.get('n_in'), res.report.get('n_out'), secs, mem.peak / 2**20))

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Optional
 import yaml
 from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, canonical_name, error_line,
-                                installed_versions,
-                                lock_drift, read_lock, repo_root)
+                                installed_versions, lock_drift, read_lock, repo_root)
 from .pipeline import STAGES, load_run_config, run_pipeline, resolve_path, base_model_path
 
 # %% auto #0
@@ -18,7 +17,7 @@ __all__ = ['COMMANDS', 'version_report', 'PrintVersions', 'build_parser', 'parse
 
 # %% ../nbs/15_cli.ipynb #2f53d3c7
 def version_report(lock_path=None) -> str:
-    "Installed versions of the main packages next to the lock's, and a warning naming every locked package that differs."
+    "Installed versions of the main packages next to the lock's, and a warning naming each locked package that differs."
     lock, installed = read_lock(lock_path), installed_versions()
     drift = lock_drift(lock, installed)
     rows = [f"{'package':<16} {'installed':<14} {'locked':<14}"]
@@ -64,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     "The `grok-finetune` argument parser."
     p = argparse.ArgumentParser(prog='grok-finetune',
                                 description='Prepare data for, LoRA-fine-tune and evaluate Grok-family models. '
-                                'Every subcommand runs the pipeline up to its stage; '
-                                'stages whose inputs and config did not change are skipped.')
+                                            'Every subcommand runs the pipeline up to its stage; stages whose inputs '
+                                            'and config did not change are skipped.')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     for name, help_text in COMMANDS.items():
         s = sub.add_parser(name, help=help_text, description=help_text)
@@ -91,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help='lock file to compare with (default: constraints.txt of the checkout)')
     return p
 
+# %% ../nbs/15_cli.ipynb #41e4c577
 def parse_overrides(items: list) -> dict:
     "`['a.b=1', ...]` -> `{'a.b': 1}` with YAML-typed values."
     out = {}
@@ -101,7 +101,12 @@ def parse_overrides(items: list) -> dict:
     return out
 
 # %% ../nbs/15_cli.ipynb #105d2ef7
-def chat(cfg, domain: str, prompt: Optional[str] = None, max_new_tokens: int = 64, stream=None):
+def chat(cfg,                           # run config (`pipeline.load_run_config`)
+         domain: str,                   # whose adapter answers
+         prompt: Optional[str] = None,  # answer this one; None: each line of `stream`
+         max_new_tokens: int = 64,      # longest answer in tokens
+         stream=None,                   # lines to answer; default: stdin
+        ):
     "Answer `prompt` (or each line read from `stream`) with the base model and the adapter of `domain`."
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -127,13 +132,13 @@ def chat(cfg, domain: str, prompt: Optional[str] = None, max_new_tokens: int = 6
         ids = torch.tensor([tok(text, add_special_tokens=False)['input_ids']])
         with torch.no_grad():
             out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
-                                 do_sample=False,
-                                 eos_token_id=[EOS_ID, SEPARATOR_ID], pad_token_id=0)
+                                 do_sample=False, eos_token_id=[EOS_ID, SEPARATOR_ID], pad_token_id=0)
         answer = tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True).strip()
         print(f'[{domain}] {answer}', flush=True)
         answers.append(answer)
     return answers
 
+# %% ../nbs/15_cli.ipynb #a40eee98
 def format_summary(summary: dict) -> str:
     "The evaluation summary of a run as a small text table."
     lines = [f"{'adapter':<10} {'val loss':>9} {'ΔW norm':>9} {'flatness':>10} {'sharpness':>10}"]
@@ -144,11 +149,11 @@ def format_summary(summary: dict) -> str:
     if 'ood' in summary:
         o = summary['ood']
         lines.append(f"OOD probe ({o['adapter']} adapter): token accuracy {o['acc_in']:.3f} in-domain vs "
-                     f"{o['acc_ood']:.3f} OOD, "
-                     f"relative drop {o['relative_drop']:.1%} (threshold {o['threshold']:.0%})")
+                     f"{o['acc_ood']:.3f} OOD, relative drop {o['relative_drop']:.1%} (threshold {o['threshold']:.0%})")
         lines += [f'  warning: {w}' for w in o.get('warnings', [])]
     return '\n'.join(lines)
 
+# %% ../nbs/15_cli.ipynb #35b0223c
 def main(argv: Optional[list] = None) -> int:
     "Entry point of the `grok-finetune` console script."
     try: args = build_parser().parse_args(argv)

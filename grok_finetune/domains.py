@@ -13,8 +13,8 @@ import torch
 from .core import DataError, ConfigError, StageReport, write_json, where
 
 # %% auto #0
-__all__ = ['TASK_TYPES', 'DomainMap', 'assign_domains', 'plot_distributions', 'added_domain_token', 'domain_token_id',
-           'has_domain_token', 'add_domain_pieces', 'add_domain_tokens', 'append_domain_tokens', 'AdapterRouting']
+__all__ = ['TASK_TYPES', 'DomainMap', 'assign_domains', 'plot_distributions', 'domain_token_id', 'has_domain_token',
+           'add_domain_pieces', 'add_domain_tokens', 'append_domain_tokens', 'AdapterRouting']
 
 # %% ../nbs/03_domain_tokens.ipynb #35de4fd2
 TASK_TYPES = ('qa', 'summarization', 'code_gen')
@@ -145,10 +145,9 @@ def plot_distributions(records: Iterable[dict], by: str = 'lang'):
 
 # %% ../nbs/03_domain_tokens.ipynb #41b71282
 def control_token(domain_id: int) -> str: return f'<|control{domain_id + 1}|>'
-
-# %% ../nbs/03_domain_tokens.ipynb #5fca44b1
 def added_domain_token(domain_id: int) -> str: return f'<|domain{domain_id}|>'
 
+# %% ../nbs/03_domain_tokens.ipynb #5fca44b1
 def _single_id(tokenizer, piece: str) -> Optional[int]:
     i = tokenizer.convert_tokens_to_ids(piece)
     return None if i is None or i == tokenizer.unk_token_id else i

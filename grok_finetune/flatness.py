@@ -111,7 +111,7 @@ def average_flatness(model: nn.Module,                    # peft model or merged
 
 # %% ../nbs/11_flatness.ipynb #cf0ed358
 class FlatnessCallback(MeasureCallback):
-    "Every `every` steps: update norms and average flatness on the first `n_batches` val batches, per adapter of `domains`."
+    "Every `every` steps: update norms, average flatness on the first `n_batches` val batches, per `domains` adapter."
     plot_file, plot_suffixes = 'flatness.png', ('val_loss', 'update_fro', '/avg_case')
     def __init__(self, every: int = 100, n_batches: int = 8, sigma: float = 0.05, n_draws: int = 4, seed: int = 0,
                  domains: Optional[dict] = None, plot: bool = True):

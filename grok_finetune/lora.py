@@ -44,10 +44,10 @@ GROK_TARGET_MODULES = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'linear', 'linear
 @dataclass
 class TrainConfig:
     "Settings of a LoRA run: adapters, optimiser, batching, precision, logging and checkpoints."
-    output_dir: str = 'runs/lora'                # run folder: `train_log.jsonl`, `tensorboard/`, `checkpoints/`, `adapters/`
+    output_dir: str = 'runs/lora'                # run folder: train_log.jsonl, tensorboard/, checkpoints/, adapters/
     domain_map: str = ''                         # `domain_map.json` path; '' means data/sample/domain_map.json
     target_modules: list[str] = field(default_factory=lambda: list(GROK_TARGET_MODULES))  # module names to adapt
-    target_parameters: list[str] = field(default_factory=list)  # fused (3-D) expert parameters to adapt, e.g. 'experts.gate_up'
+    target_parameters: list[str] = field(default_factory=list)  # fused 3-D expert parameters, e.g. 'experts.gate_up'
     rank: int = 8                                # LoRA rank r
     alpha: float = 16.0                          # LoRA scale is alpha / rank
     dropout: float = 0.0                         # dropout on the adapter input
@@ -55,17 +55,18 @@ class TrainConfig:
     weight_decay: float = 0.0                    # AdamW weight decay
     warmup_steps: int = 10                       # linear warmup steps before the cosine decay
     max_steps: int = 100                         # optimiser steps; the cosine schedule ends here
-    batch_size: int = 8                          # rows per process per micro-batch (one example per row, or a packed row)
+    batch_size: int = 8                          # rows per process per micro-batch (an example or a packed row)
     grad_accum: int = 1                          # micro-batches per optimiser step
     max_grad_norm: float = 1.0                   # gradient clipping (0 turns it off)
-    mixed_precision: Literal['no', 'bf16'] = 'no'  # 'no': fp32; 'bf16': frozen base weights in bf16, adapters + optimiser fp32
+    mixed_precision: Literal['no',
+                             'bf16'] = 'no'  # 'bf16': frozen base in bf16, adapters + optimiser fp32
     packing: bool = False                        # pack several examples of a domain into one row of `max_length`
     max_length: int = 512                        # longest row
     pad_id: int = 0                              # padding token id ([PAD] is 0 in Grok's vocabulary)
     seed: int = 0                                # adapter init, data order, dropout
     log_every: int = 10                          # steps between log lines (JSONL, TensorBoard, progress bar)
     eval_every: int = 0                          # steps between evaluations (0: only at the end)
-    callback_every: int = 1                      # steps between `Callback.on_step` calls (a callback's own `every` wins)
+    callback_every: int = 1                      # steps between `Callback.on_step` calls (a callback's `every` wins)
     save_every: int = 0                          # steps between checkpoints (0: none)
     keep_checkpoints: int = 2                    # newest checkpoints kept
     resume: bool = True                          # continue from the newest checkpoint in `output_dir`
@@ -81,18 +82,21 @@ class TrainConfig:
 # %% ../nbs/08_lora.ipynb #32de2f87
 def load_domain_map(path=None) -> dict:
     "`{domain: domain_id}` from `path` (default: the sample `domain_map.json`), validated by `DomainMap`."
-    return dict(sorted(DomainMap.load(Path(path) if path else sample_dir()/'domain_map.json').ids.items(), key=lambda kv: kv[1]))
+    return dict(sorted(DomainMap.load(Path(path) if path else sample_dir()/'domain_map.json').ids.items(),
+                       key=lambda kv: kv[1]))
 
 # %% ../nbs/08_lora.ipynb #1c54e2ed
 def lora_config(cfg: TrainConfig, task_type: Optional[str] = 'CAUSAL_LM') -> LoraConfig:
     "The peft `LoraConfig` for the adapter settings of `cfg` (`task_type` None for a plain `nn.Module`)."
     return LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=cfg.dropout, bias='none', task_type=task_type,
-                      target_modules=list(cfg.target_modules) or None, target_parameters=list(cfg.target_parameters) or None)
+                      target_modules=list(cfg.target_modules) or None, target_parameters=list(cfg.target_parameters)
+                      or None)
 
 # %% ../nbs/08_lora.ipynb #9465c65a
 def _peft(model) -> PeftModel:
     while not isinstance(model, PeftModel) and hasattr(model, 'module'): model = model.module
-    if not isinstance(model, PeftModel): raise TypeError(f'expected a peft model with domain adapters, got {type(model).__name__}')
+    if not isinstance(model, PeftModel):
+        raise TypeError(f'expected a peft model with domain adapters, got {type(model).__name__}')
     return model
 
 _ADAPTER_PARTS = weakref.WeakKeyDictionary()  # peft model -> (adapter names, adapter layers, adapter parameters)
@@ -176,7 +180,8 @@ def routed_forward(model, inputs: dict, adapter_names: Sequence[str]) -> tuple:
     pm = _peft(model)
     if len(set(adapter_names)) > 1 and not pm.training and pm not in _NO_MIXED:
         try:
-            with _removing_new_hooks(pm): return _output_tensor(pm(**inputs, adapter_names=list(adapter_names))), 'mixed'
+            with _removing_new_hooks(pm):
+                return _output_tensor(pm(**inputs, adapter_names=list(adapter_names))), 'mixed'
         except ValueError as e:
             if 'mixed' not in str(e): raise
             _NO_MIXED.add(pm)
@@ -184,7 +189,7 @@ def routed_forward(model, inputs: dict, adapter_names: Sequence[str]) -> tuple:
 
 # %% ../nbs/08_lora.ipynb #79992474
 def domain_batches(examples: Sequence[dict], batch_size: int, seed: int = 0, epoch: int = 0) -> list:
-    "One epoch of batches (lists of indices into `examples`), each of `batch_size` examples of one domain, in seeded order."
+    "One epoch of batches (index lists into `examples`) of `batch_size` examples of one domain each, in seeded order."
     rng, by_domain = random.Random(f'{seed}-{epoch}'), defaultdict(list)
     for i, ex in enumerate(examples): by_domain[int(ex['domain_id'])].append(i)
     batches = []
@@ -251,7 +256,8 @@ def resolve_layers(model: nn.Module, layers=None, adapter_name: Optional[str] = 
     "`layers` (canonical names, or None for every LoRA layer) as {canonical name: module}, in a fixed order."
     if layers is None:
         found = lora_layers(model, adapter_name)
-        if not found: raise ValueError('model has no LoRA layers: pass `layers=` the names of the adapted Linear modules')
+        if not found:
+            raise ValueError('model has no LoRA layers: pass `layers=` the names of the adapted Linear modules')
         return dict(sorted(found.items()))
     modules = {module_key(n): m for n, m in model.named_modules()}
     missing = [n for n in layers if n not in modules]
@@ -311,7 +317,8 @@ class _BatchPlan:
         self.lengths = [min(len(e['input_ids']), cfg.max_length) for e in examples]
         self._epochs, self._starts = {}, [0]
         if self.steps_in(0) == 0:
-            raise ValueError(f'{len(examples)} examples make no optimiser step of {cfg.grad_accum} x {cfg.batch_size} rows '
+            raise ValueError(f'{len(examples)} examples make no optimiser step of {cfg.grad_accum} x '
+                             f'{cfg.batch_size} rows '
                              f'x {processes} processes per domain; lower batch_size or grad_accum, or add data')
 
     def batches(self, epoch: int) -> list:
@@ -413,7 +420,8 @@ def _load_checkpoint(acc: Accelerator, ckpt: Path, position: _Position):
     "Resume from `ckpt`: adapters, optimiser and RNG through accelerate (tensors only), the position from JSON."
     if not (ckpt/'position.json').exists():
         raise DataError(f'{ckpt}: no position.json, so it is not a checkpoint of this version (older ones pickled the '
-                        'position, and unpickling a file can run code); delete the checkpoints folder or set resume: false')
+                        'position, and unpickling a file can run code); '
+                        'delete the checkpoints folder or set resume: false')
     pickled = sorted(p.name for p in ckpt.glob('custom_checkpoint_*.pkl'))
     if pickled:
         raise DataError(f'{ckpt}: holds {", ".join(pickled)}, pickles this version never writes (unpickling can run '
@@ -443,7 +451,7 @@ def lora_tensors(model) -> dict:
     return out
 
 def _save_adapter_tensors(peft_model, tensors: dict, out: Path):
-    "Each adapter of `peft_model` to `out/<name>/` in peft's layout (`adapter_model.safetensors` + `adapter_config.json`)."
+    "Each adapter of `peft_model` to `out/<name>/` in peft's layout (safetensors weights + `adapter_config.json`)."
     for name, config in peft_model.peft_config.items():
         mine = {k.replace(f'.{name}.', '.'): v for k, v in tensors.items() if f'.{name}.' in k}
         (out/name).mkdir(parents=True, exist_ok=True)
@@ -467,7 +475,8 @@ def _save_final_adapters(acc: Accelerator, model, peft_model, out: Path) -> Opti
     names = list(peft_model.peft_config)
     if getattr(acc, 'is_fsdp2', False):
         # peft looks its LoRA keys up by module name, and FSDP2's activation checkpointing puts
-        # `_checkpoint_wrapped_module` into those names: its save_pretrained wrote adapters without tensors. Save directly.
+        # `_checkpoint_wrapped_module` into those names: its save_pretrained wrote adapters without tensors.
+        # Save directly.
         tensors = lora_tensors(model)
         if acc.is_main_process: _save_adapter_tensors(peft_model, tensors, out)
     else:
@@ -486,9 +495,11 @@ class _RunLog:
         self.acc, self.path, self.history = acc, out/'train_log.jsonl', []
         if acc.is_main_process:
             out.mkdir(parents=True, exist_ok=True)
-            old = [json.loads(l) for l in self.path.read_text(encoding='utf-8').splitlines() if l.strip()] if self.path.exists() and start else []
+            old = [json.loads(l) for l in self.path.read_text(encoding='utf-8').splitlines()
+                   if l.strip()] if self.path.exists() and start else []
             self.history = [r for r in old if r.get('step', 0) <= start]
-            self.path.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in self.history), encoding='utf-8')
+            self.path.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in self.history),
+                                 encoding='utf-8')
 
     def __call__(self, metrics: dict, step: int):
         "Log `metrics` (numbers) at `step`."
@@ -496,7 +507,8 @@ class _RunLog:
         if not self.acc.is_main_process: return rec
         self.history.append(rec)
         with open(self.path, 'a', encoding='utf-8') as f: f.write(json.dumps(rec, ensure_ascii=False) + '\n')
-        scalars = {k: v for k, v in rec.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != 'step'}
+        scalars = {k: v for k, v in rec.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and k != 'step'}
         if scalars and self.acc.trackers: self.acc.log(scalars, step=step)
         return rec
 
@@ -550,7 +562,7 @@ class LoraRun:
     tokens_per_s: float = 0.0
 
 # %% ../nbs/08_lora.ipynb #62f4cbd1
-def start_run(model,                                  # a causal LM, or a peft model that already has the domain adapters
+def start_run(model,                                  # a causal LM, or a peft model with the domain adapters
               data,                                   # tokenized training examples with `domain_id`
               cfg: TrainConfig,                       # the run's settings
               callbacks: Sequence[Callback] = (),     # see `train_lora`
@@ -583,7 +595,7 @@ def start_run(model,                                  # a causal LM, or a peft m
 
 # %% ../nbs/08_lora.ipynb #9a382865
 def accumulate_window(run: LoraRun, step: int) -> int:
-    "Forward and backward over the micro-batches of optimiser step `step`, each through its domain's adapter; the epoch."
+    "Forward and backward over the micro-batches of step `step`, each through its domain's adapter; the epoch."
     epoch, window = run.plan.window(step)
     n_scored = max(1, sum(run.plan.scored_in(b) for b in window))
     acc, cfg, rows = run.acc, run.cfg, slice(run.acc.process_index * run.cfg.batch_size,
@@ -696,11 +708,11 @@ def finish_run(run: LoraRun) -> TrainResult:
                        run.tokens_per_s, run.start)
 
 # %% ../nbs/08_lora.ipynb #b98a4927
-def train_lora(model,                                  # a causal LM, or a peft model that already has the domain adapters
+def train_lora(model,                                  # a causal LM, or a peft model with the domain adapters
                data,                                   # tokenized examples: `input_ids`, `domain_id`, optional `labels`
                cfg: TrainConfig | dict | None = None,  # a `TrainConfig` or a dict of its fields
-               callbacks: Sequence[Callback] = (),     # hooks called with a `TrainState` after steps, evaluations, at the end
-               val_data=None,                          # validation examples (same fields); evaluated every `cfg.eval_every`
+               callbacks: Sequence[Callback] = (),     # called with a `TrainState` after steps, evaluations, at the end
+               val_data=None,                          # validation examples; evaluated every `cfg.eval_every` steps
                domains: Optional[dict] = None,         # `{domain: domain_id}`; default: `cfg.domain_map`
                ) -> TrainResult:
     "Train one LoRA adapter per domain of `model` on `data` with accelerate, as `cfg` says; resume from checkpoints."

@@ -13,23 +13,22 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.script import call_parse
 from .core import (ConfigError, DataError, TrainState, check_token_rows, get_logger, read_jsonl,
-                                run_script, sample_dir,
-                                shared_path, write_json)
+                                run_script, sample_dir, shared_path, write_json)
 from .formats import collate_examples
 from .lora import adapter_active
 from .measure import MeasureCallback, load_model, load_tokenized
 
 # %% auto #0
 __all__ = ['build_probing_set', 'probe_sources', 'score_examples', 'exact_match', 'wilson_interval', 'accuracy_summary',
-           'relative_drop', 'drop_report', 'format_report', 'OODEarlyStopping', 'simulate_scores', 'trigger_rate',
-           'OODCallback', 'eval_xdomain_cli', 'eval_xdomain_main']
+           'relative_drop', 'drop_report', 'format_report', 'OODEarlyStopping', 'OODCallback', 'eval_xdomain_cli',
+           'eval_xdomain_main']
 
 # %% ../nbs/13_ood_eval.ipynb #13a85e58
-def build_probing_set(in_domain: Sequence[dict],     # validation records of the trained domain(s)
-                      ood: Sequence[dict],           # records of a domain the adapter never sees
-                      share: float = 0.10,           # fraction of the result that is out of domain
-                      n_total: Optional[int] = None, # size of the result (default: all of `in_domain` plus the OOD share)
-                      seed: int = 0,
+def build_probing_set(in_domain: Sequence[dict],      # validation records of the trained domain(s)
+                      ood: Sequence[dict],            # records of a domain the adapter never sees
+                      share: float = 0.10,            # fraction of the result that is out of domain
+                      n_total: Optional[int] = None,  # size of the result; default: all of `in_domain` + the OOD share
+                      seed: int = 0,                  # seeds the sampling and the shuffle
                      ) -> list:
     "A shuffled validation set in which a fraction `share` are `ood` records (tagged `ood=True`), the rest `in_domain`."
     if not 0 < share < 1: raise ConfigError(f'share must be in (0, 1), got {share}')
@@ -37,28 +36,26 @@ def build_probing_set(in_domain: Sequence[dict],     # validation records of the
     n_in = len(in_domain) if n_total is None else round(n_total * (1 - share))
     n_ood = round(n_in * share / (1 - share)) if n_total is None else n_total - n_in
     if n_in > len(in_domain) or n_ood > len(ood):
-        raise DataError(f'need {n_in} in-domain and {n_ood} OOD records for share={share}, '
-                        f'have {len(in_domain)} and {len(ood)}: '
-                        'lower n_total or share, or add OOD material')
-    picked = [{**r, 'ood': False} for r in rng.sample(list(in_domain), n_in)] + [{**r, 'ood': True}
-                                                                                 for r in rng.sample(list(ood), n_ood)]
+        raise DataError(f'need {n_in} in-domain and {n_ood} OOD records for share={share}, have {len(in_domain)} '
+                        f'and {len(ood)}: lower n_total or share, or add OOD material')
+    picked = ([{**r, 'ood': False} for r in rng.sample(list(in_domain), n_in)]
+              + [{**r, 'ood': True} for r in rng.sample(list(ood), n_ood)])
     rng.shuffle(picked)
     return picked
 
 # %% ../nbs/13_ood_eval.ipynb #a712e075
 def _medical_qa(row: dict) -> dict:
-    return {'id': row['id'], 'instruction': row['question'], 'input': '', 'output': row['answer'], 'domain': 'medical',
-            'lang': 'zh'}
+    return {'id': row['id'], 'instruction': row['question'], 'input': '', 'output': row['answer'],
+            'domain': 'medical', 'lang': 'zh'}
 
 def _legal_qa(row: dict) -> dict:
     return {'id': row['id'], 'instruction': f"{row.get('instruction', '')}{row['question']}", 'input': '',
-            'output': row['answer'],
-            'domain': 'legal', 'lang': 'zh'}
+            'output': row['answer'], 'domain': 'legal', 'lang': 'zh'}
 
-def probe_sources(kind: str = 'biomed',           # 'biomed': EN abstracts into ZH medical QA; 'cross_domain': ZH legal QA into ZH medical QA
-                  limit: Optional[int] = None,    # at most this many records of each
+def probe_sources(kind: str = 'biomed',         # OOD part: 'biomed' (EN abstracts) or 'cross_domain' (ZH legal QA)
+                  limit: Optional[int] = None,  # at most this many records of each
                  ) -> tuple:
-    "(in-domain records, OOD records, where they came from) for a probing set of `kind`: ../shared when present, else data/sample."
+    "(in-domain, OOD records, their source) of a probing set of `kind`: from ../shared if present, else data/sample."
     if kind not in ('biomed', 'cross_domain'):
         raise ConfigError(f"kind must be 'biomed' or 'cross_domain', got {kind!r}")
     med = shared_path('corpora', 'cn_medical_qa', 'cn_medical_qa.jsonl')
@@ -78,10 +75,10 @@ def probe_sources(kind: str = 'biomed',           # 'biomed': EN abstracts into 
 
 # %% ../nbs/13_ood_eval.ipynb #68584084
 @torch.no_grad()
-def score_examples(model: nn.Module,               # a causal LM (peft or not)
-                   examples: Sequence[dict],       # tokenized: `input_ids`, `labels`, plus `domain` and `ood`
-                   batch_size: int = 8,
-                   pad_id: int = 0,
+def score_examples(model: nn.Module,          # a causal LM (peft or not)
+                   examples: Sequence[dict],  # tokenized: `input_ids`, `labels`, plus `domain` and `ood`
+                   batch_size: int = 8,       # rows per forward pass
+                   pad_id: int = 0,           # id of the padding positions
                   ) -> list:
     "Per example: `domain`, `ood`, `correct` and `total` scored tokens, and summed `loss`, by teacher forcing."
     was_training, out = model.training, []
@@ -106,8 +103,11 @@ def score_examples(model: nn.Module,               # a causal LM (peft or not)
 
 # %% ../nbs/13_ood_eval.ipynb #6e19c2b9
 @torch.no_grad()
-def exact_match(model: nn.Module, example: dict, max_answer_tokens: int = 32) -> Optional[bool]:
-    "Greedy generation from the prompt of `example` equals its answer tokens; None when the answer is longer than `max_answer_tokens`."
+def exact_match(model: nn.Module,             # a causal LM (peft or not)
+                example: dict,                # tokenized: `input_ids`, `labels` (-100 on the prompt)
+                max_answer_tokens: int = 32,  # answers longer than this get None
+               ) -> Optional[bool]:
+    "Whether greedy generation from the prompt of `example` gives its answer tokens; None if the answer is too long."
     labels = list(example['labels'])
     first = next((i for i, l in enumerate(labels) if l != -100), None)
     if first is None or first == 0: return None
@@ -117,13 +117,17 @@ def exact_match(model: nn.Module, example: dict, max_answer_tokens: int = 32) ->
     prompt = torch.tensor([list(example['input_ids'])[:first]], device=device)
     was_training = model.training
     model.eval()
-    try: gen = model.generate(input_ids=prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=len(answer),
-                              min_new_tokens=len(answer), do_sample=False, pad_token_id=0)
+    try:
+        gen = model.generate(input_ids=prompt, attention_mask=torch.ones_like(prompt), max_new_tokens=len(answer),
+                             min_new_tokens=len(answer), do_sample=False, pad_token_id=0)
     finally: model.train(was_training)
     return gen[0, first:].tolist() == answer
 
 # %% ../nbs/13_ood_eval.ipynb #a4309c9c
-def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple:
+def wilson_interval(successes: float,  # number of successes (may be fractional)
+                    n: float,          # number of trials, or an effective sample size
+                    z: float = 1.96,   # normal quantile: 1.96 for 95 %
+                   ) -> tuple:
     "Wilson score interval for a proportion `successes`/`n` (`n` may be an effective, non-integer size)."
     if n <= 0: return (0.0, 1.0)
     p = successes / n
@@ -131,13 +135,16 @@ def wilson_interval(successes: float, n: float, z: float = 1.96) -> tuple:
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, float(centre - half)), min(1.0, float(centre + half)))
 
-def accuracy_summary(correct: Sequence[int], total: Sequence[int], z: float = 1.96) -> dict:
-    "Pooled token accuracy of samples with `correct`/`total` tokens, its cluster-robust standard error, n_eff and Wilson CI."
+def accuracy_summary(correct: Sequence[int],  # correct tokens, one count per sample
+                     total: Sequence[int],    # scored tokens, one count per sample
+                     z: float = 1.96,         # normal quantile: 1.96 for 95 %
+                    ) -> dict:
+    "Pooled token accuracy of samples with `correct`/`total` tokens, its cluster-robust SE, n_eff and Wilson CI."
     c, t = np.asarray(correct, dtype=float), np.asarray(total, dtype=float)
     n, tokens = len(c), t.sum()
     if n == 0 or tokens == 0:
         return {'n_samples': n, 'n_tokens': int(tokens), 'accuracy': float('nan'), 'se': float('nan'),
-                                      'n_eff': 0.0, 'ci_low': 0.0, 'ci_high': 1.0}
+                'n_eff': 0.0, 'ci_low': 0.0, 'ci_high': 1.0}
     acc = c.sum() / tokens
     var = n / (n - 1) * ((c - acc * t) ** 2).sum() / tokens ** 2 if n > 1 else acc * (1 - acc)
     var = max(var, 1e-12)
@@ -147,7 +154,10 @@ def accuracy_summary(correct: Sequence[int], total: Sequence[int], z: float = 1.
             'ci_low': lo, 'ci_high': hi}
 
 # %% ../nbs/13_ood_eval.ipynb #334d00cc
-def relative_drop(acc_in: dict, acc_ood: dict, z: float = 1.96) -> dict:
+def relative_drop(acc_in: dict,     # `accuracy_summary` of the in-domain samples
+                  acc_ood: dict,    # `accuracy_summary` of the OOD samples
+                  z: float = 1.96,  # normal quantile: 1.96 for 95 %
+                 ) -> dict:
     "Relative drop (acc_in − acc_ood)/acc_in of two `accuracy_summary` dicts, with a delta-method interval."
     a, b = acc_in['accuracy'], acc_ood['accuracy']
     if not a > 0:
@@ -156,16 +166,15 @@ def relative_drop(acc_in: dict, acc_ood: dict, z: float = 1.96) -> dict:
     if 0 < b < 1 and a < 1:
         sd = math.sqrt((acc_ood['se'] / b) ** 2 + (acc_in['se'] / a) ** 2)
         lo, hi = r * math.exp(-z * sd), r * math.exp(min(z * sd, 50.0))
-    else:
-        lo, hi = acc_ood['ci_low'] / acc_in['ci_high'], acc_ood['ci_high'] / max(acc_in['ci_low'],
-                                                                                 1e-12)  # an accuracy of 0 or 1: Wilson bounds
+    else:  # an accuracy of 0 or 1: Wilson bounds
+        lo, hi = acc_ood['ci_low'] / acc_in['ci_high'], acc_ood['ci_high'] / max(acc_in['ci_low'], 1e-12)
     return {'drop': 1 - r, 'drop_low': 1 - hi, 'drop_high': 1 - lo, 'half_width': (hi - lo) / 2}
 
-def drop_report(scores: Sequence[dict],       # `score_examples` output
-                threshold: float = 0.12,      # the drop that matters
-                z: float = 1.96,
+def drop_report(scores: Sequence[dict],   # `score_examples` output
+                threshold: float = 0.12,  # the drop that matters
+                z: float = 1.96,          # normal quantile: 1.96 for 95 %
                ) -> dict:
-    "Per-domain accuracy and loss, pooled in-domain vs OOD accuracy, the relative drop with CI, and sample-size warnings."
+    "Per-domain accuracy and loss, pooled in-domain vs OOD accuracy, the relative drop with CI, sample-size warnings."
     groups = {}
     for s in scores: groups.setdefault(s['domain'], []).append(s)
     domains = {}
@@ -181,13 +190,13 @@ def drop_report(scores: Sequence[dict],       # `score_examples` output
     drop, warnings = relative_drop(pooled[False], pooled[True], z), []
     if pooled[True]['n_samples'] and drop['half_width'] > threshold / 3:
         need = math.ceil(pooled[True]['n_samples'] * (drop['half_width'] / (threshold / 3)) ** 2)
-        warnings.append(f"only {pooled[True]['n_samples']} OOD samples: "
-                        f"the drop is known to ±{drop['half_width']:.3f}, "
-                        f"too wide to tell a {threshold:.0%} drop from a harmless one; use about {need} OOD samples")
+        warnings.append(f"only {pooled[True]['n_samples']} OOD samples: the drop is known to ±{drop['half_width']:.3f}"
+                        f", too wide to tell a {threshold:.0%} drop from a harmless one; use about {need} OOD samples")
     if not pooled[True]['n_samples']: warnings.append('no OOD samples in the probing set (tag them with ood=True)')
     return {'domains': domains, 'in_domain': pooled[False], 'ood': pooled[True], **drop, 'threshold': threshold,
             'warnings': warnings}
 
+# %% ../nbs/13_ood_eval.ipynb #3e66d0a6
 def format_report(rep: dict) -> str:
     "A plain-text per-domain table of a `drop_report`."
     lines = [f"{'domain':16s} {'ood':>4s} {'samples':>8s} {'tokens':>8s} {'acc':>7s} {'95% CI':>17s} {'loss':>7s}"]
@@ -200,22 +209,29 @@ def format_report(rep: dict) -> str:
 
 # %% ../nbs/13_ood_eval.ipynb #1b61ba0b
 class OODEarlyStopping:
-    "Fire after `patience` consecutive evaluations with drop > `threshold` (with `require_ci`: its lower CI bound > `threshold`)."
+    "Fire after `patience` evaluations in a row with drop > `threshold` (`require_ci`: lower CI bound > `threshold`)."
     def __init__(self, threshold: float = 0.12, patience: int = 2, require_ci: bool = False,
                  min_accuracy: float = 0.05):
         if patience < 1: raise ConfigError(f'patience must be >= 1, got {patience}')
-        self.threshold, self.patience, self.require_ci, self.min_accuracy, self.streak = threshold, patience, require_ci, min_accuracy, 0
+        self.threshold, self.patience, self.require_ci = threshold, patience, require_ci
+        self.min_accuracy, self.streak = min_accuracy, 0
 
     def update(self, report: dict) -> bool:
-        "Feed one `drop_report`; True when training should stop. Evaluations with in-domain accuracy < `min_accuracy` do not count."
+        "Feed one `drop_report`; True: stop training. Evaluations with in-domain accuracy < `min_accuracy` don't count."
         if not report['in_domain']['accuracy'] >= self.min_accuracy: return False
         value = report['drop_low'] if self.require_ci else report['drop']
         self.streak = self.streak + 1 if value > self.threshold else 0
         return self.streak >= self.patience
 
 # %% ../nbs/13_ood_eval.ipynb #27310155
-def simulate_scores(rng: np.random.Generator, n_in: int = 1800, n_ood: int = 200, acc_in: float = 0.6,
-                    planted_drop: float = 0.15, concentration: float = 20.0, tokens: tuple = (30, 90)) -> list:
+def simulate_scores(rng: np.random.Generator,     # numpy Generator, advanced in place
+                    n_in: int = 1800,             # in-domain samples
+                    n_ood: int = 200,             # OOD samples
+                    acc_in: float = 0.6,          # mean in-domain token accuracy
+                    planted_drop: float = 0.15,   # true relative drop of the OOD accuracy
+                    concentration: float = 20.0,  # a + b of the Beta: higher, less spread between samples
+                    tokens: tuple = (30, 90),     # (min, max) scored tokens per sample
+                   ) -> list:
     "Synthetic `score_examples` output: per-sample Beta difficulty around `acc_in` and `acc_in·(1−planted_drop)`."
     out = []
     for ood, n, mean in ((False, n_in, acc_in), (True, n_ood, acc_in * (1 - planted_drop))):
@@ -225,7 +241,12 @@ def simulate_scores(rng: np.random.Generator, n_in: int = 1800, n_ood: int = 200
                 for ci, ti in zip(c, t)]
     return out
 
-def trigger_rate(planted_drop: float, evaluations: int = 2, runs: int = 500, seed: int = 0, **kwargs) -> float:
+def trigger_rate(planted_drop: float,   # true relative drop in every simulated evaluation
+                 evaluations: int = 2,  # evaluations per run
+                 runs: int = 500,       # simulated runs
+                 seed: int = 0,         # seeds the simulation
+                 **kwargs,              # `OODEarlyStopping` arguments, and `n_in`/`n_ood` of `simulate_scores`
+                ) -> float:
     "Fraction of `runs` simulated runs whose `OODEarlyStopping(**kwargs)` fires within `evaluations` evaluations."
     rng, fired = np.random.default_rng(seed), 0
     sim = {k: kwargs.pop(k) for k in ('n_in', 'n_ood') if k in kwargs}
@@ -237,15 +258,15 @@ def trigger_rate(planted_drop: float, evaluations: int = 2, runs: int = 500, see
 
 # %% ../nbs/13_ood_eval.ipynb #f05d3261
 class OODCallback(MeasureCallback):
-    "At each evaluation: per-domain accuracy on `examples`, the in→OOD drop, and a stop request when it stays above `threshold`."
+    "Each evaluation: per-domain accuracy on `examples`, the in→OOD drop, a stop request if it stays above `threshold`."
     plot_file, plot_suffixes = 'ood.png', ('acc_in', 'acc_ood', '/drop')
     def __init__(self, examples: Sequence[dict], threshold: float = 0.12, patience: int = 2, require_ci: bool = False,
                  stop: bool = True, batch_size: int = 8, exact_match_tokens: int = 0, every: int = 0,
                  adapter_name: Optional[str] = None, plot: bool = True):
         super().__init__(every, plot)
-        self.examples, self.stop, self.batch_size, self.exact_match_tokens = list(examples), stop, batch_size, exact_match_tokens
-        self.adapter_name, self.stopper, self._warned = adapter_name, OODEarlyStopping(threshold, patience,
-                                                                                       require_ci), False
+        self.examples, self.stop, self.batch_size = list(examples), stop, batch_size
+        self.exact_match_tokens, self.adapter_name = exact_match_tokens, adapter_name
+        self.stopper, self._warned = OODEarlyStopping(threshold, patience, require_ci), False
 
     def measure(self, state: TrainState) -> dict:
         "Score the probing set with `state.model`, update the stopping rule, return the metrics."
@@ -259,8 +280,7 @@ class OODCallback(MeasureCallback):
             for w in rep['warnings']: get_logger('grok_finetune.ood').warning(w)
             self._warned = True
         metrics = {'ood/acc_in': rep['in_domain']['accuracy'], 'ood/acc_ood': rep['ood']['accuracy'],
-                   'ood/drop': rep['drop'],
-                   'ood/drop_low': rep['drop_low'], 'ood/drop_high': rep['drop_high'],
+                   'ood/drop': rep['drop'], 'ood/drop_low': rep['drop_low'], 'ood/drop_high': rep['drop_high'],
                    **{f'ood/acc/{d}': v['accuracy'] for d, v in rep['domains'].items()},
                    **{f'ood/loss/{d}': v['loss'] for d, v in rep['domains'].items()}}
         if self.stopper.update(rep) and self.stop:
@@ -270,17 +290,17 @@ class OODCallback(MeasureCallback):
 
 # %% ../nbs/13_ood_eval.ipynb #019bbe8b
 @call_parse
-def eval_xdomain_cli(checkpoint: str,            # model folder, or peft adapter folder
-                     data: str,                  # probing set: .jsonl or arrow folder; records need `domain` and `ood`
-                     out: str = None,            # write the JSON report here
-                     base: str = None,           # base model folder for a peft adapter (default: from adapter_config.json)
-                     tokenizer: str = None,      # tokenizer for raw records (path or hub id; see tokenizer.get_tokenizer)
-                     max_length: int = 512,      # token cap when tokenizing raw records
-                     batch_size: int = 8,
-                     threshold: float = 0.12,    # the relative drop that matters
+def eval_xdomain_cli(checkpoint: str,              # model folder, or peft adapter folder
+                     data: str,                    # probing set, .jsonl or arrow folder; records need `domain`, `ood`
+                     out: str = None,              # write the JSON report here
+                     base: str = None,             # base model folder of an adapter (default: from adapter_config.json)
+                     tokenizer: str = None,        # tokenizer of raw records (path or hub id, see `get_tokenizer`)
+                     max_length: int = 512,        # token cap when tokenizing raw records
+                     batch_size: int = 8,          # rows per forward pass
+                     threshold: float = 0.12,      # the relative drop that matters
                      exact_match_tokens: int = 0,  # also score exact match for answers up to this many tokens
                     ):
-    "Per-domain accuracy, loss and the in-domain → OOD drop of a checkpoint on a probing set; table printed, JSON written."
+    "Per-domain accuracy, loss and in-domain → OOD drop of a checkpoint on a probing set; table printed, JSON written."
     path = Path(data)
     rows = load_tokenized(path) if tokenizer is None else None   # bad data fails before the model loads
     if rows is None:

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, Optional
 import matplotlib
 import matplotlib.pyplot as plt
-from .core import (ConfigError, DataError, StageReport, atomic_dir, atomic_write, config_from_dict, config_hash,
+from .core import (ConfigError, DataError, StageReport, atomic_dir, atomic_write, config_from_dict,
+                                config_hash,
                                 config_to_dict, file_sha256, get_logger, load_config, progress, read_jsonl, repo_root,
                                 sample_dir, save_dataset, write_json, write_jsonl, write_manifest, content_id)
 from .dedup import DedupConfig
@@ -23,15 +24,15 @@ __all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig
            'load_run_config', 'check_run_config', 'StageResult', 'stage_key', 'output_sizes', 'changed_outputs',
            'remove_stale_temps', 'run_stage', 'stage_prepare', 'stage_split', 'stage_dedup', 'stage_augment',
            'stage_tokenize', 'stage_model', 'base_model_path', 'free_port', 'launch_command', 'stage_train',
-           'stage_eval', 'eval_summary', 'plot_eval', 'write_html_report', 'run_pipeline']
+           'stage_eval', 'eval_summary', 'plot_eval', 'write_html_report', 'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
 class DataConfig:
     "Where the records come from."
-    inputs: list[str] = field(default_factory=lambda: ['data/sample/corpus.jsonl'])  # files in any format 02_formats reads
+    inputs: list[str] = field(default_factory=lambda: ['data/sample/corpus.jsonl'])  # files, any format of 02
     format: Optional[str] = None            # force a format instead of detecting it
-    ood_inputs: list[str] = field(default_factory=lambda: ['data/sample/ood_biomed.jsonl'])  # unseen-domain material for OOD probing
+    ood_inputs: list[str] = field(default_factory=lambda: ['data/sample/ood_biomed.jsonl'])  # unseen-domain material
     domain_map: str = 'data/sample/domain_map.json'   # `{domain: domain_id}`
     fallback_domain: Optional[str] = None   # domain for records whose domain is not in the map (None: error)
     task_types: list[str] = field(default_factory=lambda: ['qa', 'summarization', 'code_gen'])
@@ -46,22 +47,25 @@ class DataConfig:
 @dataclass
 class TokenizeConfig:
     "How records become `input_ids`/`attention_mask`/`labels`."
-    tokenizer: Optional[str] = None         # tokenizer.model / hub id / folder; None: $GROK_TOKENIZER, else the offline stand-in
+    tokenizer: Optional[str] = None         # tokenizer.model / hub id / folder; None: $GROK_TOKENIZER or offline
     max_length: int = 512                   # cap, domain token included
-    template: str = 'auto'                  # chat template: 'auto' (tokenizer's own, else the Grok-style default) or 'grok'
-    on_error: Literal['raise', 'skip'] = 'skip'   # samples with no trainable token after truncation: stop, or count and drop
+    template: str = 'auto'                  # 'auto' (the tokenizer's own chat template, else Grok's) or 'grok'
+    on_error: Literal['raise',
+                      'skip'] = 'skip'   # samples with no trainable token after truncation: stop, or count and drop
 
     def __post_init__(self):
         if self.max_length < 2:
-            raise ConfigError(f'tokenize.max_length must be >= 2 (one text token and the domain token), got {self.max_length}')
+            raise ConfigError('tokenize.max_length must be >= 2 (one text token and the domain token), '
+                              f'got {self.max_length}')
 
 # %% ../nbs/14_pipeline.ipynb #e3b74bb4
 @dataclass
 class ModelConfig:
     "The base model the adapters are trained on."
-    base: str = 'tiny'                      # 'tiny' (tiny Grok pretrained on the sample corpus) or a local checkpoint folder
+    base: str = 'tiny'                      # 'tiny' (the course's pretrained tiny Grok) or a checkpoint folder
     pretrain_steps: int = 100               # pretraining steps of the tiny model
-    quantization: Literal['none', 'nf4', 'int8'] = 'none'   # frozen base weights in 4/8 bit (QLoRA; needs CUDA + bitsandbytes)
+    quantization: Literal['none', 'nf4',
+                          'int8'] = 'none'   # frozen base weights in 4/8 bit (QLoRA; needs CUDA + bitsandbytes)
 
 # %% ../nbs/14_pipeline.ipynb #478c076f
 @dataclass
@@ -82,7 +86,8 @@ class EvalConfig:
     def __post_init__(self):
         for key in ('batch_size', 'max_batches', 'flatness_draws'):
             if getattr(self, key) < 1: raise ConfigError(f'eval.{key} must be >= 1, got {getattr(self, key)}')
-        if not 0 < self.ood_threshold < 1: raise ConfigError(f'eval.ood_threshold must be in (0, 1), got {self.ood_threshold}')
+        if not 0 < self.ood_threshold < 1:
+            raise ConfigError(f'eval.ood_threshold must be in (0, 1), got {self.ood_threshold}')
 
 # %% ../nbs/14_pipeline.ipynb #af0c0ebf
 @dataclass
@@ -92,7 +97,7 @@ class RunConfig:
     seed: int = 0
     nproc: int = 2                          # training processes (gloo on CPU, NCCL on GPUs)
     launcher: Literal['torchrun', 'accelerate'] = 'torchrun'   # `accelerate launch` for FSDP2 / DeepSpeed configs
-    accelerate_config: Optional[str] = None # accelerate config file (e.g. configs/accelerate_fsdp2.yaml) for launcher 'accelerate'
+    accelerate_config: Optional[str] = None # e.g. configs/accelerate_fsdp2.yaml, for launcher 'accelerate'
     data: DataConfig = field(default_factory=DataConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
@@ -118,9 +123,11 @@ def load_run_config(path=None, overrides: Optional[dict] = None) -> RunConfig:
         *parents, leaf = key.split('.')
         node = data
         for k in parents:
-            if not isinstance(node.get(k), dict): raise ConfigError(f'--set {key}: {k!r} is not a section of the config')
+            if not isinstance(node.get(k), dict):
+                raise ConfigError(f'--set {key}: {k!r} is not a section of the config')
             node = node[k]
-        if leaf not in node: raise ConfigError(f'--set {key}: unknown key {leaf!r}; valid keys: {", ".join(sorted(node))}')
+        if leaf not in node:
+            raise ConfigError(f'--set {key}: unknown key {leaf!r}; valid keys: {", ".join(sorted(node))}')
         node[leaf] = value
     return config_from_dict(RunConfig, data, f'{path or "<defaults>"} + --set')
 
@@ -132,7 +139,8 @@ def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
         for i, p in enumerate(getattr(cfg.data, key)):
             if not resolve_path(p).exists(): problems.append(f'data.{key}[{i}]: {p} does not exist')
     if not cfg.data.inputs: problems.append('data.inputs: give at least one input file')
-    if not resolve_path(cfg.data.domain_map).exists(): problems.append(f'data.domain_map: {cfg.data.domain_map} does not exist')
+    if not resolve_path(cfg.data.domain_map).exists():
+        problems.append(f'data.domain_map: {cfg.data.domain_map} does not exist')
     tok = cfg.tokenize.tokenizer
     if tok and (tok.endswith('.model') or tok.startswith(('.', '/'))) and not resolve_path(tok).exists():
         problems.append(f'tokenize.tokenizer: {tok} does not exist')
@@ -141,9 +149,11 @@ def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
     if cfg.nproc < 1: problems.append(f'nproc: must be >= 1, got {cfg.nproc}')
     existing = next(p for p in [Path(cfg.run_dir).absolute(), *Path(cfg.run_dir).absolute().parents] if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        problems.append(f'run_dir: {cfg.run_dir} cannot be written ({existing} is not a writable folder); choose another run_dir')
+        problems.append(f'run_dir: {cfg.run_dir} cannot be written ({existing} is not a writable folder); '
+                        'choose another run_dir')
     if cfg.launcher == 'accelerate' and not (cfg.accelerate_config and resolve_path(cfg.accelerate_config).exists()):
-        problems.append(f'accelerate_config: launcher accelerate needs an existing accelerate config file, got {cfg.accelerate_config}')
+        problems.append('accelerate_config: launcher accelerate needs an existing accelerate config file, '
+                        f'got {cfg.accelerate_config}')
     if not 0 < cfg.eval.ood_share < 1: problems.append(f'eval.ood_share: must be in (0, 1), got {cfg.eval.ood_share}')
     if problems: raise ConfigError(f'{source}: ' + '; '.join(problems) + ' — fix these keys and run again')
     return cfg
@@ -201,7 +211,8 @@ def run_stage(name: str,                 # stage name; its folder is `run_dir/na
         if done.get('key') == key and not changed:
             if log: log(f'[{name}] up to date (inputs and config unchanged), skipped')
             return StageResult(name, out, True, done.get('report', {}), 0.0)
-        if done.get('key') == key and log: log(f'[{name}] {changed[0]} is missing or changed since the stage ran, rerunning')
+        if done.get('key') == key and log:
+            log(f'[{name}] {changed[0]} is missing or changed since the stage ran, rerunning')
     stale = remove_stale_temps(out)
     if stale and log: log(f'[{name}] removed {stale} temporary folder(s) left by an interrupted run')
     start = time.time()
@@ -223,11 +234,13 @@ def _records(run_dir, stage: str, name: str = 'records.jsonl') -> list:
     return list(read_jsonl(Path(run_dir)/stage/name, progress=False))
 
 def _savefig(fig, path):
-    fig.savefig(path, dpi=90, bbox_inches='tight'); plt.close(fig)
+    fig.savefig(path, dpi=90, bbox_inches='tight')
+    plt.close(fig)
 
 def _run_tokenizer(cfg: RunConfig):
     from grok_finetune.tokenizer import get_tokenizer
-    return get_tokenizer(str(resolve_path(cfg.tokenize.tokenizer)) if cfg.tokenize.tokenizer and resolve_path(cfg.tokenize.tokenizer).exists()
+    return get_tokenizer(str(resolve_path(cfg.tokenize.tokenizer)) if cfg.tokenize.tokenizer
+                         and resolve_path(cfg.tokenize.tokenizer).exists()
                          else cfg.tokenize.tokenizer)
 
 # %% ../nbs/14_pipeline.ipynb #792c4b65
@@ -241,7 +254,8 @@ def stage_prepare(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     def read(paths):
         out_recs = []
         for p in paths:
-            recs = read_records(resolve_path(p), fmt=cfg.data.format, on_error=cfg.data.on_error, report=rep, keep_source=True)
+            recs = read_records(resolve_path(p), fmt=cfg.data.format, on_error=cfg.data.on_error, report=rep,
+                                keep_source=True)
             out_recs += recs[:cfg.data.limit] if cfg.data.limit else recs
         for r in out_recs:
             if cfg.data.normalize:
@@ -254,10 +268,12 @@ def stage_prepare(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     ood = [{**r, 'ood': True} for r in read(cfg.data.ood_inputs)]
     for r in records + ood: r.pop('_source', None)
     rep.n_in = len(records) + len(ood) + rep.n_dropped
-    write_jsonl(records, out/'records.jsonl'); write_jsonl(ood, out/'ood.jsonl')
+    write_jsonl(records, out/'records.jsonl')
+    write_jsonl(ood, out/'ood.jsonl')
     dmap.save(out/'domain_map.json')
     _savefig(plot_distributions(records), out/'domains.png')
-    rep.n_out = len(records); rep.extra.update(ood_records=len(ood), domains=dmap.ids)
+    rep.n_out = len(records)
+    rep.extra.update(ood_records=len(ood), domains=dmap.ids)
     return rep
 
 # %% ../nbs/14_pipeline.ipynb #bdc8189f
@@ -320,7 +336,8 @@ def _plot_token_lengths(records: list, tok, t: TokenizeConfig, out: Path):
 # %% ../nbs/14_pipeline.ipynb #a63116d2
 def stage_tokenize(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "Chat-render, tokenize with assistant-only labels, append the domain token, save arrow + jsonl per split."
-    from grok_finetune.domains import DomainMap, AdapterRouting, add_domain_pieces, append_domain_tokens, domain_token_id
+    from grok_finetune.domains import (DomainMap, AdapterRouting, add_domain_pieces, append_domain_tokens,
+                                       domain_token_id)
     tok, t, rep = _run_tokenizer(cfg), cfg.tokenize, StageReport('tokenize')
     records = _records(run_dir, 'augment')
     dmap = DomainMap.load(Path(run_dir)/'prepare'/'domain_map.json')
@@ -343,7 +360,7 @@ def stage_tokenize(cfg: RunConfig, run_dir, out: Path) -> StageReport:
 
 # %% ../nbs/14_pipeline.ipynb #6f02f77e
 def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
-    "The base model: the tiny Grok pretrained with the run's tokenizer, or a local checkpoint (resized when domain tokens were added)."
+    "The base model: the tiny Grok pretrained with the run's tokenizer, or a checkpoint resized for added tokens."
     from transformers import AutoTokenizer
     rep = StageReport('model', n_in=1, n_out=1)
     tok = AutoTokenizer.from_pretrained(str(Path(run_dir)/'tokenize'/'tokenizer'))
@@ -380,14 +397,17 @@ def base_model_path(cfg: RunConfig, run_dir) -> Path:
 def free_port() -> int:
     "A free TCP port on 127.0.0.1 for the torchrun rendezvous."
     with socket.socket() as s:
-        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 def launch_command(cfg: RunConfig, args: list) -> list:
-    "The command that starts `grok_finetune.distributed` with `args` on `cfg.nproc` processes (torchrun or accelerate launch)."
+    "The command that starts `grok_finetune.distributed` with `args` on `cfg.nproc` processes (torchrun or accelerate)."
     from grok_finetune.distributed import torchrun_command
     if cfg.launcher == 'torchrun': return torchrun_command(args, nproc=cfg.nproc, port=free_port())
-    return [sys.executable, '-m', 'accelerate.commands.launch', '--config_file', str(resolve_path(cfg.accelerate_config)),
-            '--num_processes', str(cfg.nproc), '--main_process_port', str(free_port()), '-m', 'grok_finetune.distributed', *args]
+    return [sys.executable, '-m', 'accelerate.commands.launch', '--config_file',
+            str(resolve_path(cfg.accelerate_config)),
+            '--num_processes', str(cfg.nproc), '--main_process_port', str(free_port()), '-m',
+            'grok_finetune.distributed', *args]
 
 # %% ../nbs/14_pipeline.ipynb #099cac07
 def _train_workdir(cfg: RunConfig, run_dir) -> Path:
@@ -515,13 +535,16 @@ def eval_summary(metrics: dict) -> dict:
     "One line per adapter (val loss, update norm, flatness, sharpness) plus the OOD drop."
     out = {}
     for name, m in metrics.get('domains', {}).items():
-        out[name] = {'val_loss': metrics['loss'].get(f'val_loss/{name}'), 'update_fro': m['update_norms'].get('update_fro'),
+        out[name] = {'val_loss': metrics['loss'].get(f'val_loss/{name}'),
+                     'update_fro': m['update_norms'].get('update_fro'),
                      'flatness': m['flatness'].get('avg_flatness'),
                      'sharpness': m['sharpness'].get('sharpness')}
     if 'ood' in metrics:
         o = metrics['ood']
-        out['ood'] = {'adapter': o.get('adapter'), 'acc_in': o['in_domain'].get('accuracy'), 'acc_ood': o['ood'].get('accuracy'),
-                      'relative_drop': o.get('drop'), 'threshold': o.get('threshold'), 'warnings': o.get('warnings', [])}
+        out['ood'] = {'adapter': o.get('adapter'), 'acc_in': o['in_domain'].get('accuracy'),
+                      'acc_ood': o['ood'].get('accuracy'),
+                      'relative_drop': o.get('drop'), 'threshold': o.get('threshold'),
+                      'warnings': o.get('warnings', [])}
     return out
 
 def plot_eval(metrics: dict):
@@ -529,24 +552,44 @@ def plot_eval(metrics: dict):
     s = eval_summary(metrics)
     names = [k for k in s if k != 'ood']
     fig, axs = plt.subplots(1, 4, figsize=(12, 3))
-    titles = {'val_loss': 'validation loss', 'sharpness': 'Keskar sharpness φ (%)', 'flatness': 'avg-case flatness (Δ loss)'}
+    titles = {'val_loss': 'validation loss', 'sharpness': 'Keskar sharpness φ (%)',
+              'flatness': 'avg-case flatness (Δ loss)'}
     for ax, (key, title) in zip(axs, titles.items()):
-        ax.bar(names, [s[n][key] or 0 for n in names], color='tab:blue'); ax.set_title(title); ax.tick_params(axis='x', rotation=30)
+        ax.bar(names, [s[n][key] or 0 for n in names], color='tab:blue')
+        ax.set_title(title)
+        ax.tick_params(axis='x', rotation=30)
     if 'ood' in s:
         o = s['ood']
         axs[3].bar(['in-domain', 'OOD'], [o['acc_in'] or 0, o['acc_ood'] or 0], color=['tab:green', 'tab:red'])
-        axs[3].set_title(f"{o['adapter']} adapter: drop {o['relative_drop'] or 0:.0%}"); axs[3].set_ylabel('token accuracy')
+        axs[3].set_title(f"{o['adapter']} adapter: drop {o['relative_drop'] or 0:.0%}")
+        axs[3].set_ylabel('token accuracy')
     fig.tight_layout()
     return fig
 
 # %% ../nbs/14_pipeline.ipynb #182a4c54
+_REPORT_STYLE = ('body{font-family:sans-serif;max-width:980px;margin:2em auto}table{border-collapse:collapse}'
+                 'td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}img{max-width:640px}')
+
 def _html_table(rows: list, cols: list) -> str:
     head = ''.join(f'<th>{html.escape(str(c))}</th>' for c in cols)
-    body = ''.join('<tr>' + ''.join(f'<td>{html.escape(str(r.get(c, "")))}</td>' for c in cols) + '</tr>' for r in rows)
+    cells = lambda r: ''.join(f'<td>{html.escape(str(r.get(c, "")))}</td>' for c in cols)
+    body = ''.join(f'<tr>{cells(r)}</tr>' for r in rows)
     return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
-def write_html_report(run_dir,                    # the run directory holding the stage folders
-                      stages: list,               # `StageResult`s in pipeline order
+def _html_figures(run_dir: Path, stages: list) -> list:
+    "Every PNG under `run_dir` (hidden folders left out), embedded, in pipeline order."
+    order = {s.name: i for i, s in enumerate(stages)}
+    visible = (p for p in run_dir.rglob('*.png') if not any(q.startswith('.') for q in p.relative_to(run_dir).parts))
+    pngs = sorted(visible, key=lambda p: (order.get(p.relative_to(run_dir).parts[0], len(order)), str(p)))
+    figures = []
+    for p in pngs:
+        data, caption = base64.b64encode(p.read_bytes()).decode(), html.escape(str(p.relative_to(run_dir)))
+        figures.append(f'<figure><img src="data:image/png;base64,{data}"><figcaption>{caption}</figcaption></figure>')
+    return (['<h2>Plots</h2>'] + figures) if figures else []
+
+# %% ../nbs/14_pipeline.ipynb #9e459b88
+def write_html_report(run_dir,                         # the run directory holding the stage folders
+                      stages: list,                    # `StageResult`s in pipeline order
                       metrics: Optional[dict] = None,  # final metrics to show
                       title: str = 'grok_finetune run',
                      ) -> Path:
@@ -558,35 +601,35 @@ def write_html_report(run_dir,                    # the run directory holding th
     parts = [f'<h1>{html.escape(title)}</h1>', f'<p>{html.escape(str(run_dir))}</p>', '<h2>Stages</h2>',
              _html_table(rows, ['stage', 'seconds', 'skipped', 'in', 'out', 'dropped'])]
     if metrics:
-        parts += ['<h2>Metrics</h2>', f'<pre>{html.escape(json.dumps(metrics, indent=2, ensure_ascii=False, default=str))}</pre>']
-    order = {s.name: i for i, s in enumerate(stages)}
-    pngs = sorted((p for p in run_dir.rglob('*.png') if not any(q.startswith('.') for q in p.relative_to(run_dir).parts)),
-                  key=lambda p: (order.get(p.relative_to(run_dir).parts[0], len(order)), str(p)))  # in pipeline order
-    if pngs: parts.append('<h2>Plots</h2>')
-    for p in pngs:
-        data = base64.b64encode(p.read_bytes()).decode()
-        parts.append(f'<figure><img src="data:image/png;base64,{data}"><figcaption>{html.escape(str(p.relative_to(run_dir)))}</figcaption></figure>')
-    style = ('body{font-family:sans-serif;max-width:980px;margin:2em auto}table{border-collapse:collapse}'
-             'td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}img{max-width:640px}')
-    page = f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'
-    with atomic_write(run_dir/'report.html') as f: f.write(page)
+        parts += ['<h2>Metrics</h2>',
+                  f'<pre>{html.escape(json.dumps(metrics, indent=2, ensure_ascii=False, default=str))}</pre>']
+    parts += _html_figures(run_dir, stages)
+    head = f'<meta charset="utf-8"><title>{html.escape(title)}</title><style>{_REPORT_STYLE}</style>'
+    with atomic_write(run_dir/'report.html') as f:
+        f.write(f'<!doctype html><html><head>{head}</head><body>{"".join(parts)}</body></html>')
     return run_dir/'report.html'
 
 # %% ../nbs/14_pipeline.ipynb #149b323d
 STAGES = {  # name: (function, config sections it reads, input files relative to the run dir or config paths)
-    'prepare': (stage_prepare, ('data',), lambda c, r: [resolve_path(p) for p in c.data.inputs + c.data.ood_inputs + [c.data.domain_map]]),
+    'prepare': (stage_prepare, ('data',), lambda c,
+                r: [resolve_path(p) for p in c.data.inputs + c.data.ood_inputs + [c.data.domain_map]]),
     'split': (stage_split, ('split',), lambda c, r: [r/'prepare'/'records.jsonl']),
     'dedup': (stage_dedup, ('dedup',), lambda c, r: [r/'split'/'records.jsonl']),
     'augment': (stage_augment, ('kg', 'tokenize'), lambda c, r: [r/'dedup'/'records.jsonl']
                 + ([resolve_path(c.kg.ttl_path)] if c.kg.ttl_path else [])),
-    'tokenize': (stage_tokenize, ('tokenize', 'eval.ood_domain'), lambda c, r: [r/'augment'/'records.jsonl', r/'prepare'/'ood.jsonl']),
-    'model': (stage_model, ('model', 'seed'), lambda c, r: [r/'tokenize'/'tokenizer']),  # a local base is keyed by its path
-    'train': (stage_train, ('train', 'nproc', 'launcher', 'accelerate_config', 'model.quantization', 'seed'), lambda c, r: [r/'tokenize'/'train.jsonl', r/'tokenize'/'val.jsonl', r/'model']),
-    'eval': (stage_eval, ('eval', 'seed'), lambda c, r: [r/'tokenize'/'val.jsonl', r/'tokenize'/'ood.jsonl', r/'train'/'adapters', r/'model']),
+    'tokenize': (stage_tokenize, ('tokenize', 'eval.ood_domain'), lambda c,
+                 r: [r/'augment'/'records.jsonl', r/'prepare'/'ood.jsonl']),
+    'model': (stage_model, ('model', 'seed'), lambda c,
+              r: [r/'tokenize'/'tokenizer']),  # a local base is keyed by its path
+    'train': (stage_train, ('train', 'nproc', 'launcher', 'accelerate_config', 'model.quantization', 'seed'), lambda c,
+              r: [r/'tokenize'/'train.jsonl', r/'tokenize'/'val.jsonl', r/'model']),
+    'eval': (stage_eval, ('eval', 'seed'), lambda c,
+             r: [r/'tokenize'/'val.jsonl', r/'tokenize'/'ood.jsonl', r/'train'/'adapters', r/'model']),
 }
 DATA_STAGES = ('prepare', 'split', 'dedup', 'augment', 'tokenize')
 
-def _section(cfg: RunConfig, path: str):
+def config_section(cfg: RunConfig, path: str):
+    "The part of `cfg` at the dotted `path` (e.g. `'model.base'`), as plain data: what a stage's key hashes."
     node = cfg
     for k in path.split('.'): node = getattr(node, k)
     return config_to_dict(node) if hasattr(node, '__dataclass_fields__') else node
@@ -596,7 +639,7 @@ def run_pipeline(cfg: RunConfig,                 # the validated run config
                  force: bool = False,            # rerun stages even when up to date
                  log: Optional[Callable] = print,
                 ) -> list:
-    "Run the stages of `cfg` up to `until` (skipping up-to-date ones), then write `report.html`; returns `StageResult`s."
+    "Run the stages of `cfg` up to `until` (skipping up-to-date ones), then write `report.html`; the `StageResult`s."
     if until not in STAGES: raise ConfigError(f'unknown stage {until!r}; stages: {", ".join(STAGES)}')
     check_run_config(cfg)
     run_dir = resolve_path(cfg.run_dir) if Path(cfg.run_dir).is_absolute() else Path(cfg.run_dir)
@@ -605,11 +648,12 @@ def run_pipeline(cfg: RunConfig,                 # the validated run config
     results = []
     for name in progress(names, desc='pipeline', unit='stage'):
         fn, sections, inputs = STAGES[name]
-        part = {s: _section(cfg, s) for s in sections}
+        part = {s: config_section(cfg, s) for s in sections}
         results.append(run_stage(name, run_dir, part, inputs(cfg, run_dir), lambda out, fn=fn: fn(cfg, run_dir, out),
                                  force=force, log=log))
     metrics = json.loads((run_dir/'eval'/'metrics.json').read_text()) if until == 'eval' else None
-    write_html_report(run_dir, results, metrics=eval_summary(metrics) if metrics else None, title=f'grok_finetune run: {run_dir.name}')
+    write_html_report(run_dir, results, metrics=eval_summary(metrics) if metrics else None,
+                      title=f'grok_finetune run: {run_dir.name}')
     write_manifest(run_dir, config=cfg, inputs=[resolve_path(p) for p in cfg.data.inputs + cfg.data.ood_inputs],
                    counts={r.name: r.report.get('n_out') for r in results})
     if log: log(f'report: {run_dir/"report.html"}')

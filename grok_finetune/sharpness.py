@@ -14,15 +14,14 @@ import torch.nn as nn
 from torch.nn.attention import SDPBackend, sdpa_kernel
 from fastcore.script import call_parse
 from .core import (ConfigError, DataError, TrainState, check_token_rows, get_logger, load_dataset_dir,
-                                read_jsonl,
-                                run_script, write_json)
+                                read_jsonl, run_script, write_json)
 from .formats import eval_batches
 from .lora import merged_weight, resolve_layers
 from .measure import MeasureCallback, each_adapter, lm_loss, load_model, load_tokenized
 
 # %% auto #0
-__all__ = ['AdapterSpace', 'MergedSpace', 'BoxObjective', 'maximize_in_box', 'keskar_sharpness', 'openai_grok_sharpness',
-           'hessian_top_eigenvalue', 'SharpnessCallback', 'compute_sharpness_cli', 'compute_sharpness_main']
+__all__ = ['AdapterSpace', 'MergedSpace', 'BoxObjective', 'maximize_in_box', 'keskar_sharpness', 'hessian_top_eigenvalue',
+           'SharpnessCallback', 'compute_sharpness_cli', 'compute_sharpness_main']
 
 # %% ../nbs/12_sharpness.ipynb #c23b63e3
 def _generator(seed: int, index: int, device) -> torch.Generator:
@@ -46,8 +45,8 @@ class AdapterSpace:
             norm = sum((r ** 2).sum(1) for r in self.rows.values()).sqrt()
             self.rows = {n: r / norm.to(r.device)[:, None] for n, r in self.rows.items()}
             self.gram = sum((r @ r.T).cpu() for r in self.rows.values())
-            self.dim, self.center = subspace_dim, sum((r @ self.x0[n].reshape(-1).double()).cpu() for n,
-                                                      r in self.rows.items())
+            self.dim, self.center = subspace_dim, sum((r @ self.x0[n].reshape(-1).double()).cpu()
+                                                      for n, r in self.rows.items())
 
     def box(self, epsilon: float) -> np.ndarray:
         "Half-widths ε(|A⁺x|+1) of the box."
@@ -69,12 +68,12 @@ class AdapterSpace:
 
 # %% ../nbs/12_sharpness.ipynb #8485cfe9
 class MergedSpace:
-    "Perturb the merged weights W0+ΔW of the adapted `layers` of `model` along `subspace_dim` random rank-one directions."
+    "Perturb merged weights W0+ΔW of the adapted `layers` of `model` along `subspace_dim` random rank-one directions."
     def __init__(self, model: nn.Module, subspace_dim: Optional[int] = 10, seed: int = 0, layers=None,
                  adapter_name: Optional[str] = None):
         if subspace_dim is None:
             raise ConfigError('MergedSpace needs a subspace_dim (the full merged space is the whole model); '
-                                                   "use space='adapter' for the full adapter space")
+                              "use space='adapter' for the full adapter space")
         self.model, self.dim, self.modules = model, subspace_dim, resolve_layers(model, layers, adapter_name)
         self.U, self.V, center = {}, {}, 0
         for i, (name, m) in enumerate(self.modules.items()):
@@ -85,14 +84,14 @@ class MergedSpace:
         norm = sum((self.U[n] ** 2).sum(1).cpu() * (self.V[n] ** 2).sum(1).cpu() for n in self.modules).sqrt()
         self.U = {n: u / norm.to(u.device)[:, None] for n, u in self.U.items()}
         self.gram = sum(((self.U[n] @ self.U[n].T) * (self.V[n] @ self.V[n].T)).cpu() for n in self.modules)
-        self.center = sum(((self.U[n] @ merged_weight(m, adapter_name).double()) * self.V[n]).sum(1).cpu() for n,
-                          m in self.modules.items())
+        self.center = sum(((self.U[n] @ merged_weight(m, adapter_name).double()) * self.V[n]).sum(1).cpu()
+                          for n, m in self.modules.items())
 
     box = AdapterSpace.box
 
     @contextlib.contextmanager
     def perturbed(self, y: torch.Tensor):
-        "The model with forward hooks adding Σ_k c_k u_k v_kᵀ x to each adapted layer, c = G⁻¹`y`; hooks removed on exit."
+        "The model, hooked to add Σ_k c_k u_k v_kᵀ x to each adapted layer (c = G⁻¹`y`); hooks removed on exit."
         c = torch.linalg.solve(self.gram, y)
         def hook(name):
             U, V = self.U[name], self.V[name]
@@ -136,9 +135,14 @@ class BoxObjective:
 # %% ../nbs/12_sharpness.ipynb #ab05098b
 class _BudgetSpent(Exception): pass
 
-def maximize_in_box(objective: Callable, box: np.ndarray, method: str = 'lbfgsb', maxiter: int = 10,
-                    restarts: int = 0, seed: int = 0) -> None:
-    "Search `|y| <= box` for the maximum of `objective(y) -> (value, grad)` with `method` from 0 and `restarts` random starts."
+def maximize_in_box(objective: Callable,     # y -> (value, grad) on numpy arrays; it keeps its own best
+                    box: np.ndarray,         # half-widths of the box around 0
+                    method: str = 'lbfgsb',  # 'lbfgsb' or 'pga' (projected sign-gradient ascent)
+                    maxiter: int = 10,       # optimiser iterations per start
+                    restarts: int = 0,       # extra starts at random points of the box
+                    seed: int = 0,           # seeds the restarts
+                   ) -> None:
+    "Maximise `objective(y) -> (value, grad)` over `|y| <= box` by `method`, from 0 and `restarts` random starts."
     rng = np.random.default_rng(seed)
     starts = [np.zeros_like(box)] + [rng.uniform(-box, box) for _ in range(restarts)]
     for y in starts:
@@ -148,8 +152,9 @@ def maximize_in_box(objective: Callable, box: np.ndarray, method: str = 'lbfgsb'
                 calls[0] += 1
                 if calls[0] > 3 * maxiter: raise _BudgetSpent
                 return tuple(-v for v in objective(y))
-            try: scipy.optimize.minimize(neg, y, jac=True, method='L-BFGS-B', bounds=scipy.optimize.Bounds(-box, box),
-                                         options={'maxiter': maxiter})
+            try:
+                scipy.optimize.minimize(neg, y, jac=True, method='L-BFGS-B', bounds=scipy.optimize.Bounds(-box, box),
+                                        options={'maxiter': maxiter})
             except _BudgetSpent: pass
         elif method == 'pga':
             for _ in range(maxiter):
@@ -160,18 +165,18 @@ def maximize_in_box(objective: Callable, box: np.ndarray, method: str = 'lbfgsb'
 
 # %% ../nbs/12_sharpness.ipynb #3f505896
 def keskar_sharpness(model: nn.Module,                    # peft model (or any model with trainable parameters)
-                     batches,                             # validation batches (dicts with input_ids, attention_mask, labels)
+                     batches,                             # validation batches (input_ids, attention_mask, labels)
                      epsilon: float = 1e-3,               # box size ε
                      subspace_dim: Optional[int] = 10,    # p; None = full space (space='adapter' only)
-                     space: str = 'merged',               # 'merged' (gauge-invariant, LoRA layers) or 'adapter' (trainable params)
+                     space: str = 'merged',               # 'merged' (LoRA layers, gauge-invariant) or 'adapter' params
                      max_batches: int = 512,              # use the first `max_batches` batches
                      method: str = 'lbfgsb',              # 'lbfgsb' or 'pga'
                      maxiter: int = 10,                   # optimiser iterations
                      seed: int = 0,                       # seeds the random subspace and the restarts
                      restarts: int = 0,                   # extra optimiser runs from random points of the box
                      layers=None,                         # MergedSpace layers (default: every LoRA layer)
-                     adapter_name: Optional[str] = None,  # which adapter of a multi-adapter peft model (default: the active one)
-                     loss_fn: Callable = lm_loss,
+                     adapter_name: Optional[str] = None,  # adapter of a multi-adapter model; default: the active one
+                     loss_fn: Callable = lm_loss,         # (model, batch) -> (mean loss, weight)
                     ) -> dict:
     "Keskar sharpness φ = (max_box L − L0)/(1 + L0)·100 ≥ 0 of `model` on `batches`; weights untouched."
     start, batches = time.perf_counter(), list(itertools.islice(batches, max_batches))
@@ -191,14 +196,19 @@ def keskar_sharpness(model: nn.Module,                    # peft model (or any m
     finally: model.train(was_training)
     return {'sharpness': (f.best_loss - loss0) / (1 + loss0) * 100, 'loss': loss0, 'max_loss': f.best_loss,
             'epsilon': epsilon, 'subspace_dim': subspace_dim, 'space': space, 'method': method, 'restarts': restarts,
-            'n_batches': len(batches),
-            'evaluations': f.evaluations, 'forward_passes': f.forward_passes, 'backward_passes': f.backward_passes,
-            'seconds': time.perf_counter() - start}
+            'n_batches': len(batches), 'evaluations': f.evaluations, 'forward_passes': f.forward_passes,
+            'backward_passes': f.backward_passes, 'seconds': time.perf_counter() - start}
 
 # %% ../nbs/12_sharpness.ipynb #538404b6
-def openai_grok_sharpness(model: nn.Module, batches: list, subspace_dim: int = 10, epsilon: float = 1e-3,
-                          maxiter: int = 10, loss_fn: Callable = lm_loss, seed: int = 0) -> dict:
-    "REFERENCE ONLY, bugs kept: the logic of openai/grok `get_sharpness` on `model`/`batches`; do not use for measurements."
+def openai_grok_sharpness(model: nn.Module,             # its parameters are overwritten, then restored
+                          batches: list,                # validation batches
+                          subspace_dim: int = 10,       # random subspace dimension; 0: the full parameter space
+                          epsilon: float = 1e-3,        # box size
+                          maxiter: int = 10,            # L-BFGS-B iterations
+                          loss_fn: Callable = lm_loss,  # (model, batch) -> (mean loss, weight)
+                          seed: int = 0,                # seeds the random subspace
+                         ) -> dict:
+    "REFERENCE ONLY, bugs kept: openai/grok's `get_sharpness` logic on `model`/`batches`; do not use for measurements."
     params, counts = list(model.parameters()), {'forward_passes': 0, 'backward_passes': 0}
     def set_weights(x):
         start = 0
@@ -242,9 +252,15 @@ def openai_grok_sharpness(model: nn.Module, batches: list, subspace_dim: int = 1
     return {'sharpness': (f_x - f_x0) / (1 + f_x0) * 100, **counts}
 
 # %% ../nbs/12_sharpness.ipynb #f73f5c54
-def hessian_top_eigenvalue(model: nn.Module, batches, params: Optional[dict] = None,  # default: trainable parameters
-                           iters: int = 20, tol: float = 1e-4, seed: int = 0, max_batches: int = 512,
-                           loss_fn: Callable = lm_loss) -> dict:
+def hessian_top_eigenvalue(model: nn.Module,               # peft model or any model
+                           batches,                        # validation batches
+                           params: Optional[dict] = None,  # {name: parameter}; default: the trainable ones
+                           iters: int = 20,                # at most this many power iterations
+                           tol: float = 1e-4,              # stop when the estimate moves by less than this, relatively
+                           seed: int = 0,                  # seeds the start vector
+                           max_batches: int = 512,         # use the first this many batches
+                           loss_fn: Callable = lm_loss,    # (model, batch) -> (mean loss, weight)
+                          ) -> dict:
     "Largest-magnitude eigenvalue of the Hessian of the validation loss w.r.t. `params`, by power iteration on HVPs."
     batches = list(itertools.islice(batches, max_batches))
     params = params if params is not None else {n: p for n, p in model.named_parameters() if p.requires_grad}
@@ -278,15 +294,15 @@ def hessian_top_eigenvalue(model: nn.Module, batches, params: Optional[dict] = N
 
 # %% ../nbs/12_sharpness.ipynb #6530f361
 class SharpnessCallback(MeasureCallback):
-    "Keskar sharpness at each evaluation (or every `every` steps), per adapter with `domains`; warn, and optionally stop, above `threshold`."
+    "Keskar φ at each evaluation (or every `every` steps), per `domains` adapter; above `threshold` warn (and `stop`)."
     plot_file, plot_suffixes = 'sharpness.png', ('/loss', '/phi')
     def __init__(self, threshold: Optional[float] = None, stop: bool = False, every: int = 0, max_batches: int = 512,
                  epsilon: float = 1e-3, subspace_dim: Optional[int] = 10, space: str = 'merged', method: str = 'lbfgsb',
                  maxiter: int = 10, seed: int = 0, domains: Optional[dict] = None, plot: bool = True):
         super().__init__(every, plot)
         self.threshold, self.stop, self.max_batches, self.domains = threshold, stop, max_batches, domains
-        self.kwargs = dict(epsilon=epsilon, subspace_dim=subspace_dim, space=space, method=method, maxiter=maxiter,
-                           seed=seed)
+        self.kwargs = dict(epsilon=epsilon, subspace_dim=subspace_dim, space=space, method=method,
+                           maxiter=maxiter, seed=seed)
 
     def measure(self, state: TrainState) -> dict:
         "φ of `state.model` on `state.val_batches`; logs and acts on the threshold."
@@ -298,26 +314,27 @@ class SharpnessCallback(MeasureCallback):
                             p + 'seconds': res['seconds']})
             if self.threshold is not None and res['sharpness'] > self.threshold:
                 metrics[p + 'over_threshold'] = 1.0
-                msg = f"sharpness {res['sharpness']:.3f}{f' of adapter {name}' if name else ''} > threshold {self.threshold} at step {state.step}"
+                msg = (f"sharpness {res['sharpness']:.3f}{f' of adapter {name}' if name else ''} "
+                       f"> threshold {self.threshold} at step {state.step}")
                 get_logger('grok_finetune.sharpness').warning(msg + ('; stopping' if self.stop else ''))
                 if self.stop: state.request_stop(msg)
         return metrics
 
 # %% ../nbs/12_sharpness.ipynb #5538e95b
 @call_parse
-def compute_sharpness_cli(checkpoint: str,              # model folder, or peft adapter folder
-                          data: str,                    # tokenized validation data: .jsonl or arrow folder with input_ids
-                          out: str = None,              # write the JSON result here
-                          base: str = None,             # base model folder for a peft adapter (default: from adapter_config.json)
-                          batch_size: int = 8,          # validation batch size
-                          max_batches: int = 512,       # use the first this many batches
-                          epsilon: float = 1e-3,        # box size
-                          subspace_dim: int = 10,       # random subspace dimension (0: full adapter space)
-                          space: str = 'merged',        # 'merged' (gauge-invariant) or 'adapter'
-                          method: str = 'lbfgsb',       # 'lbfgsb' or 'pga'
-                          maxiter: int = 10,            # optimiser iterations
-                          seed: int = 0,                # subspace seed
-                          hessian: bool = False,        # also estimate the top Hessian eigenvalue
+def compute_sharpness_cli(checkpoint: str,         # model folder, or peft adapter folder
+                          data: str,               # tokenized validation data (.jsonl or arrow folder, input_ids)
+                          out: str = None,         # write the JSON result here
+                          base: str = None,        # base model folder of an adapter (default: from adapter_config.json)
+                          batch_size: int = 8,     # validation batch size
+                          max_batches: int = 512,  # use the first this many batches
+                          epsilon: float = 1e-3,   # box size
+                          subspace_dim: int = 10,  # random subspace dimension (0: full adapter space)
+                          space: str = 'merged',   # 'merged' (gauge-invariant) or 'adapter'
+                          method: str = 'lbfgsb',  # 'lbfgsb' or 'pga'
+                          maxiter: int = 10,       # optimiser iterations
+                          seed: int = 0,           # subspace seed
+                          hessian: bool = False,   # also estimate the top Hessian eigenvalue
                          ):
     "Keskar sharpness of a checkpoint on validation data, printed and (with `out`) written as JSON."
     rows = load_tokenized(data)[:batch_size * max_batches]   # bad data fails before the model loads

@@ -1,4 +1,4 @@
-"""The evaluation callbacks of notebooks 10-12 inside the real trainer (`lora.train_lora`), with two domain adapters.
+"""The evaluation callbacks of notebooks 11-13 inside the real trainer (`lora.train_lora`), with two domain adapters.
 
 Each adapter must be measured on its own domain's validation batches, every metric must reach the run log, the
 plots must be written, and the run must finish its steps.

@@ -2,7 +2,7 @@
 
 A planted 15 % relative drop must trigger within 2 evaluations in >= 90 % of runs; a planted 8 % drop must
 trigger in <= 5 % of runs (checked within 2 and within 10 evaluations). Simulated probing sets: 1,800 in-domain
-and 200 OOD samples per evaluation, 30-90 scored tokens each, per-sample Beta difficulty (see nbs/12_ood_eval.ipynb).
+and 200 OOD samples per evaluation, 30-90 scored tokens each, per-sample Beta difficulty (see nbs/13_ood_eval.ipynb).
 """
 import pytest
 from grok_finetune.ood import trigger_rate

@@ -4,12 +4,9 @@
 
 # %% auto #0
 __all__ = ['GROK_TARGET_MODULES', 'TrainConfig', 'load_domain_map', 'lora_config', 'activate_adapter', 'add_domain_adapters',
-           'adapter_names_for', 'forward_per_domain', 'routed_forward', 'domain_batches', 'pack_domain_examples',
-           'batch_to', 'scored_tokens', 'module_key', 'lora_layers', 'base_weight', 'base_weights', 'merged_weight',
-           'resolve_layers', 'adapter_active', 'save_adapters', 'load_adapters', 'merge_adapter', 'prepare_lora_model',
-           'make_optimizer', 'resume_position', 'lora_tensors', 'evaluate_loss', 'LoraRun', 'start_run',
-           'accumulate_window', 'optimizer_step', 'log_train_loss', 'after_step', 'TrainResult', 'finish_run',
-           'train_lora']
+           'routed_forward', 'domain_batches', 'module_key', 'lora_layers', 'base_weight', 'base_weights',
+           'merged_weight', 'resolve_layers', 'adapter_active', 'save_adapters', 'load_adapters', 'merge_adapter',
+           'lora_tensors', 'evaluate_loss', 'TrainResult', 'train_lora']
 
 # %% ../nbs/08_lora.ipynb #13913e3b
 import copy, json, os, random, shutil, time, weakref

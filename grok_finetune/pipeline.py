@@ -21,10 +21,8 @@ from .split import SplitConfig
 
 # %% auto #0
 __all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path',
-           'load_run_config', 'check_run_config', 'StageResult', 'stage_key', 'output_sizes', 'changed_outputs',
-           'remove_stale_temps', 'run_stage', 'stage_prepare', 'stage_split', 'stage_dedup', 'stage_augment',
-           'stage_tokenize', 'stage_model', 'base_model_path', 'free_port', 'launch_command', 'stage_train',
-           'stage_eval', 'eval_summary', 'plot_eval', 'write_html_report', 'config_section', 'run_pipeline']
+           'load_run_config', 'check_run_config', 'StageResult', 'run_stage', 'base_model_path', 'free_port',
+           'eval_summary', 'write_html_report', 'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
@@ -400,6 +398,7 @@ def free_port() -> int:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
 
+# %% ../nbs/14_pipeline.ipynb #4a5f642c
 def launch_command(cfg: RunConfig, args: list) -> list:
     "The command that starts `grok_finetune.distributed` with `args` on `cfg.nproc` processes (torchrun or accelerate)."
     from grok_finetune.distributed import torchrun_command
@@ -547,6 +546,7 @@ def eval_summary(metrics: dict) -> dict:
                       'warnings': o.get('warnings', [])}
     return out
 
+# %% ../nbs/14_pipeline.ipynb #49ba85a3
 def plot_eval(metrics: dict):
     "Per-adapter validation loss, sharpness and flatness, and the OOD accuracy with its drop, in one figure."
     s = eval_summary(metrics)

@@ -13,7 +13,7 @@ from .core import (LOCK_FILE, PACKAGES, ConfigError, DataError, canonical_name, 
 from .pipeline import STAGES, load_run_config, run_pipeline, resolve_path, base_model_path
 
 # %% auto #0
-__all__ = ['COMMANDS', 'version_report', 'PrintVersions', 'build_parser', 'parse_overrides', 'chat', 'format_summary', 'main']
+__all__ = ['build_parser', 'chat', 'main']
 
 # %% ../nbs/15_cli.ipynb #2f53d3c7
 def version_report(lock_path=None) -> str:
@@ -39,7 +39,7 @@ def version_report(lock_path=None) -> str:
         rows.append(f'all {len(lock)} locked packages match {where}')
     return '\n'.join(rows)
 
-# %% ../nbs/15_cli.ipynb #e6e70f4c
+# %% ../nbs/15_cli.ipynb #46453d15
 COMMANDS = {
     'prepare': 'read every input format, normalise text, check domains and task types',
     'split': '... then split train/val/test 8:1:1 inside md5(source_url)[:2] buckets',
@@ -59,6 +59,7 @@ class PrintVersions(argparse.Action):
         print(version_report())
         parser.exit()
 
+# %% ../nbs/15_cli.ipynb #e6e70f4c
 def build_parser() -> argparse.ArgumentParser:
     "The `grok-finetune` argument parser."
     p = argparse.ArgumentParser(prog='grok-finetune',

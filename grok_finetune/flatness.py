@@ -14,11 +14,12 @@ from .lora import base_weight, lora_layers, merged_weight, module_key, resolve_l
 from .measure import MeasureCallback, each_adapter, lm_loss, mean_loss
 
 # %% auto #0
-__all__ = ['PATH_NORM_MODULES', 'lp_path_norm', 'update_norms', 'update_norm_summary', 'average_flatness', 'FlatnessCallback']
+__all__ = ['lp_path_norm', 'update_norms', 'update_norm_summary', 'average_flatness', 'FlatnessCallback']
 
-# %% ../nbs/11_flatness.ipynb #7cb61fd3
+# %% ../nbs/11_flatness.ipynb #3f9ec374
 PATH_NORM_MODULES = (nn.Linear, nn.ReLU, nn.Sequential, nn.Identity, nn.Flatten, nn.Dropout, nn.Conv1d, nn.Conv2d)
 
+# %% ../nbs/11_flatness.ipynb #7cb61fd3
 def lp_path_norm(model: nn.Module,    # a feed-forward ReLU network (Linear/Conv/ReLU/Flatten/Dropout)
                  input_shape: tuple,  # shape of one input, without the batch dimension
                  p: float = 2.0,      # the p of the l_p path norm

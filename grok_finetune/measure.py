@@ -16,8 +16,8 @@ from .model import scored_count
 from .lora import adapter_active
 
 # %% auto #0
-__all__ = ['lm_loss', 'mean_loss', 'domain_val_batches', 'adapter_targets', 'each_adapter', 'plot_history', 'MeasureCallback',
-           'load_tokenized', 'load_batches', 'load_model']
+__all__ = ['lm_loss', 'mean_loss', 'each_adapter', 'plot_history', 'MeasureCallback', 'load_tokenized', 'load_batches',
+           'load_model']
 
 # %% ../nbs/10_measure.ipynb #a4362490
 def lm_loss(forward: Callable,  # `model` or any callable taking the model's keyword inputs
@@ -43,7 +43,7 @@ def mean_loss(model: nn.Module,             # evaluated in eval mode, restored a
     if weight == 0: raise ValueError('no scored tokens in the batches (every label is -100)')
     return total / weight
 
-# %% ../nbs/10_measure.ipynb #6ee62b08
+# %% ../nbs/10_measure.ipynb #148b17e9
 def _of_domain(batch: dict, domain_id: Optional[int]) -> bool:
     if domain_id is None or 'domain_id' not in batch: return True
     return bool((torch.as_tensor(batch['domain_id']) == domain_id).all())
@@ -62,6 +62,7 @@ def adapter_targets(model: nn.Module, domains: Optional[dict] = None) -> list:
     have = set(getattr(model, 'peft_config', {}))
     return [(name, did) for name, did in sorted(domains.items(), key=lambda kv: kv[1]) if name in have]
 
+# %% ../nbs/10_measure.ipynb #6ee62b08
 def each_adapter(model: nn.Module,                 # a peft model with domain adapters, or any model
                  val_batches: Sequence[dict],      # validation batches, one domain each (`domain_id`)
                  domains: Optional[dict] = None,   # {adapter name: domain_id}; None: the model as it is

@@ -21,15 +21,18 @@ except ImportError: GradientCheckpointingLayer = nn.Module
 from .core import ConfigError, get_logger
 
 # %% auto #0
-__all__ = ['CACHE_KWARG', 'HPCAI_KEY_MAPPING', 'HPCAI_CONFIG_KEYS', 'WEIGHT_BYTES', 'SHARDINGS', 'GrokConfig', 'tiny_grok_config',
-           'grok_param_count', 'compute_dtype', 'GrokRMSNorm', 'rotate_half', 'apply_rope',
-           'segment_ids_from_positions', 'grok_attention_mask', 'GrokAttention', 'GrokExpert', 'GrokRouter', 'GrokMoE',
-           'expert_slots', 'record_dispatch', 'dispatch_slack', 'GrokDecoderLayer', 'resolve_cache',
-           'GrokPreTrainedModel', 'GrokModel', 'next_token_targets', 'token_loss', 'scored_count', 'causal_lm_loss',
-           'GrokForCausalLM', 'quiet_progress', 'map_checkpoint_key', 'grok_config_from_hpcai', 'load_grok_checkpoint',
-           'lora_param_count', 'activation_bytes', 'plan_memory', 'measure_training_memory']
+__all__ = ['CACHE_KWARG', 'GrokConfig', 'tiny_grok_config', 'grok_param_count', 'grok_attention_mask', 'GrokRouter', 'GrokMoE',
+           'record_dispatch', 'dispatch_slack', 'GrokDecoderLayer', 'GrokPreTrainedModel', 'GrokModel', 'token_loss',
+           'scored_count', 'causal_lm_loss', 'GrokForCausalLM', 'quiet_progress', 'load_grok_checkpoint', 'plan_memory',
+           'measure_training_memory']
 
 # %% ../nbs/07_grok_model.ipynb #5d96ac8f
+def _check_grok_shapes(heads: int, kv_heads: int, experts: int, experts_per_tok: int):
+    if heads % kv_heads:
+        raise ConfigError(f'num_attention_heads ({heads}) must be a multiple of num_key_value_heads ({kv_heads})')
+    if experts_per_tok > experts:
+        raise ConfigError(f'num_experts_per_tok ({experts_per_tok}) is larger than num_experts ({experts})')
+
 class GrokConfig(PretrainedConfig):
     "Configuration of a Grok-1-architecture model; the defaults are the full released Grok-1."
     model_type = 'grok1'
@@ -70,11 +73,7 @@ class GrokConfig(PretrainedConfig):
         self.attn_output_multiplier = (attn_output_multiplier if attn_output_multiplier is not None
                                        else self.head_dim ** -0.5)
         self.max_attn_value, self.initializer_range, self.use_cache = max_attn_value, initializer_range, use_cache
-        if num_attention_heads % num_key_value_heads:
-            raise ConfigError(f'num_attention_heads ({num_attention_heads}) '
-                              f'must be a multiple of num_key_value_heads ({num_key_value_heads})')
-        if num_experts_per_tok > num_experts:
-            raise ConfigError(f'num_experts_per_tok ({num_experts_per_tok}) is larger than num_experts ({num_experts})')
+        _check_grok_shapes(num_attention_heads, num_key_value_heads, num_experts, num_experts_per_tok)
         super().__init__(pad_token_id=pad_token_id, bos_token_id=bos_token_id, eos_token_id=eos_token_id,
                          tie_word_embeddings=tie_word_embeddings, **kwargs)
 
@@ -138,13 +137,14 @@ def apply_rope(x: torch.Tensor,             # (batch, seq, heads, head_dim)
     phase = torch.cat([phase, phase], dim=-1)[:, :, None, :]
     return (x.to(dt) * phase.cos() + rotate_half(x.to(dt)) * phase.sin()).to(x.dtype)
 
-# %% ../nbs/07_grok_model.ipynb #8c74718a
+# %% ../nbs/07_grok_model.ipynb #edaa8b6a
 def segment_ids_from_positions(position_ids: torch.Tensor) -> torch.Tensor:
     "Sample index of every token of a packed row: a new segment starts where `position_ids` is 0 (and at column 0)."
     starts = position_ids == 0
     starts[:, 0] = True
     return starts.long().cumsum(-1)
 
+# %% ../nbs/07_grok_model.ipynb #8c74718a
 def grok_attention_mask(key_valid: torch.Tensor,                      # (batch, keys) bool: False for padding keys
                         query_len: int,                               # the last `query_len` keys are the queries
                         position_ids: Optional[torch.Tensor] = None,  # (batch, keys) when packed; None: one segment
@@ -192,7 +192,7 @@ class GrokAttention(nn.Module):
         out = torch.einsum('bhgts,bshd->bthgd', weights, v).reshape(b, t, self.n_heads * self.head_dim)
         return self.o_proj(out)
 
-# %% ../nbs/07_grok_model.ipynb #d91190de
+# %% ../nbs/07_grok_model.ipynb #d9d6450b
 class GrokExpert(nn.Module):
     "One Grok-1 expert: `linear_1(gelu_tanh(linear(x)) * linear_v(x))`."
     def __init__(self, hidden_size: int, intermediate_size: int):
@@ -204,6 +204,7 @@ class GrokExpert(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.linear_1(F.gelu(self.linear(x), approximate='tanh') * self.linear_v(x))
 
+# %% ../nbs/07_grok_model.ipynb #d91190de
 class GrokRouter(nn.Linear):
     "The MoE router: a bias-free linear layer evaluated in fp32 whatever the model dtype."
     def __init__(self, hidden_size: int, num_experts: int):
@@ -245,12 +246,13 @@ class GrokMoE(nn.Module):
             out.scatter_add_(1, idx[..., None].expand_as(ye), ye)
         return out, logits
 
-# %% ../nbs/07_grok_model.ipynb #e87ef68b
+# %% ../nbs/07_grok_model.ipynb #a493de77
 def expert_slots(gates: torch.Tensor) -> int:
     "Expert slots the row-wise dispatch computes for (batch, seq, experts) `gates`: per expert, batch × busiest row."
     routed = gates > 0
     return int(routed.sum(1).max(0).values.sum()) * gates.shape[0]
 
+# %% ../nbs/07_grok_model.ipynb #e87ef68b
 @contextlib.contextmanager
 def record_dispatch(model: nn.Module):
     "In the block, each `GrokMoE` forward of `model` adds its expert `slots` and `routed` tokens to the yielded dict."
@@ -290,14 +292,15 @@ class GrokDecoderLayer(GradientCheckpointingLayer):
         moe_out, _ = self.moe_block(self.pre_moe_norm(h))
         return h + self.post_moe_norm(moe_out)
 
-# %% ../nbs/07_grok_model.ipynb #b312c8ea
-CACHE_KWARG = 'cache' if 'cache' in {f.name for f in dataclass_fields(BaseModelOutputWithPast)} else 'past_key_values'
-
+# %% ../nbs/07_grok_model.ipynb #4b9131ca
 def resolve_cache(cache: Optional[Cache] = None, past_key_values: Optional[Cache] = None) -> Optional[Cache]:
     "The KV cache given as `cache` (transformers >= 5.24) or as `past_key_values` (earlier); both at once is an error."
     if cache is not None and past_key_values is not None:
         raise ValueError('Got the KV cache twice, as `cache` and as `past_key_values`: pass one of them')
     return cache if cache is not None else past_key_values
+
+# %% ../nbs/07_grok_model.ipynb #b312c8ea
+CACHE_KWARG = 'cache' if 'cache' in {f.name for f in dataclass_fields(BaseModelOutputWithPast)} else 'past_key_values'
 
 # %% ../nbs/07_grok_model.ipynb #7eea025d
 class GrokPreTrainedModel(PreTrainedModel):
@@ -367,13 +370,14 @@ class GrokModel(GrokPreTrainedModel):
         return BaseModelOutputWithPast(last_hidden_state=h, hidden_states=tuple(hidden + [h]) if keep else None,
                                        **{CACHE_KWARG: cache if use_cache else None})
 
-# %% ../nbs/07_grok_model.ipynb #a03db57d
+# %% ../nbs/07_grok_model.ipynb #a70b7f0f
 def next_token_targets(labels: torch.Tensor, position_ids: Optional[torch.Tensor] = None) -> torch.Tensor:
     "`labels` shifted for next-token prediction; with `position_ids`, a sample's first token is not a target."
     targets = labels[:, 1:]
     if position_ids is None: return targets
     return targets.masked_fill(position_ids[:, 1:] == 0, -100)
 
+# %% ../nbs/07_grok_model.ipynb #a03db57d
 def token_loss(logits: torch.Tensor,                        # (batch, seq, vocab)
                labels: torch.Tensor,                        # (batch, seq); -100 = not scored
                position_ids: Optional[torch.Tensor] = None,  # restarts at 0 mark packed samples
@@ -551,10 +555,12 @@ def activation_bytes(config: GrokConfig,                # model config
         return tokens * (c.num_hidden_layers * s * H + per_token_layer + head)
     return tokens * (c.num_hidden_layers * per_token_layer + head)
 
-# %% ../nbs/07_grok_model.ipynb #09fd63ba
+# %% ../nbs/07_grok_model.ipynb #33724d3a
 WEIGHT_BYTES = {'fp32': 4.0, 'bf16': 2.0, 'fp16': 2.0, 'int8': 1.0, 'nf4': 0.5 + 1 / 64 + 4 / (64 * 256)}
+
 SHARDINGS = ('ddp', 'fsdp2', 'zero3', 'zero3_offload')
 
+# %% ../nbs/07_grok_model.ipynb #09fd63ba
 def plan_memory(config: GrokConfig,                         # model config; `GrokConfig()` is Grok-1
                 weights: str = 'nf4',                       # base weight format: fp32, bf16, int8 or nf4
                 lora_rank: int = 16,                        # 0 means full fine-tuning

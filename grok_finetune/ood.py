@@ -19,9 +19,8 @@ from .lora import adapter_active
 from .measure import MeasureCallback, load_model, load_tokenized
 
 # %% auto #0
-__all__ = ['build_probing_set', 'probe_sources', 'score_examples', 'exact_match', 'wilson_interval', 'accuracy_summary',
-           'relative_drop', 'drop_report', 'format_report', 'OODEarlyStopping', 'OODCallback', 'eval_xdomain_cli',
-           'eval_xdomain_main']
+__all__ = ['build_probing_set', 'score_examples', 'exact_match', 'relative_drop', 'drop_report', 'format_report',
+           'OODEarlyStopping', 'OODCallback', 'eval_xdomain_main']
 
 # %% ../nbs/13_ood_eval.ipynb #13a85e58
 def build_probing_set(in_domain: Sequence[dict],      # validation records of the trained domain(s)
@@ -288,7 +287,7 @@ class OODCallback(MeasureCallback):
                                f"{self.stopper.patience} evaluations")
         return metrics
 
-# %% ../nbs/13_ood_eval.ipynb #019bbe8b
+# %% ../nbs/13_ood_eval.ipynb #f3f1e72e
 @call_parse
 def eval_xdomain_cli(checkpoint: str,              # model folder, or peft adapter folder
                      data: str,                    # probing set, .jsonl or arrow folder; records need `domain`, `ood`
@@ -318,6 +317,7 @@ def eval_xdomain_cli(checkpoint: str,              # model folder, or peft adapt
     print(format_report(rep))
     if out: write_json(rep, out)
 
+# %% ../nbs/13_ood_eval.ipynb #019bbe8b
 def eval_xdomain_main() -> int:
     "Console script `eval-xdomain`: one error line and exit 2 on bad input (`--debug`: traceback), 0 on success."
     return run_script(eval_xdomain_cli, prog='eval-xdomain')

@@ -20,8 +20,7 @@ from .lora import merged_weight, resolve_layers
 from .measure import MeasureCallback, each_adapter, lm_loss, load_model, load_tokenized
 
 # %% auto #0
-__all__ = ['AdapterSpace', 'MergedSpace', 'BoxObjective', 'maximize_in_box', 'keskar_sharpness', 'hessian_top_eigenvalue',
-           'SharpnessCallback', 'compute_sharpness_cli', 'compute_sharpness_main']
+__all__ = ['maximize_in_box', 'keskar_sharpness', 'hessian_top_eigenvalue', 'SharpnessCallback', 'compute_sharpness_main']
 
 # %% ../nbs/12_sharpness.ipynb #c23b63e3
 def _generator(seed: int, index: int, device) -> torch.Generator:
@@ -200,16 +199,9 @@ def keskar_sharpness(model: nn.Module,                    # peft model (or any m
             'backward_passes': f.backward_passes, 'seconds': time.perf_counter() - start}
 
 # %% ../nbs/12_sharpness.ipynb #538404b6
-def openai_grok_sharpness(model: nn.Module,             # its parameters are overwritten, then restored
-                          batches: list,                # validation batches
-                          subspace_dim: int = 10,       # random subspace dimension; 0: the full parameter space
-                          epsilon: float = 1e-3,        # box size
-                          maxiter: int = 10,            # L-BFGS-B iterations
-                          loss_fn: Callable = lm_loss,  # (model, batch) -> (mean loss, weight)
-                          seed: int = 0,                # seeds the random subspace
-                         ) -> dict:
-    "REFERENCE ONLY, bugs kept: openai/grok's `get_sharpness` logic on `model`/`batches`; do not use for measurements."
-    params, counts = list(model.parameters()), {'forward_passes': 0, 'backward_passes': 0}
+def _openai_closures(model: nn.Module, batches: list, loss_fn: Callable, counts: dict) -> tuple:
+    "openai/grok's `set_weights` and `loss_and_grads` over every parameter of `model`, bugs kept."
+    params = list(model.parameters())
     def set_weights(x):
         start = 0
         for p in params:
@@ -230,7 +222,20 @@ def openai_grok_sharpness(model: nn.Module,             # its parameters are ove
             losses.append(loss.detach())
             grads.append(grad)
         return torch.stack(losses).mean().item(), torch.stack(grads).mean(0).cpu().numpy().astype(np.float64)
-    x0 = torch.cat([p.data.view(-1) for p in params]).cpu().numpy()
+    return set_weights, loss_and_grads
+
+def openai_grok_sharpness(model: nn.Module,             # its parameters are overwritten, then restored
+                          batches: list,                # validation batches
+                          subspace_dim: int = 10,       # random subspace dimension; 0: the full parameter space
+                          epsilon: float = 1e-3,        # box size
+                          maxiter: int = 10,            # L-BFGS-B iterations
+                          loss_fn: Callable = lm_loss,  # (model, batch) -> (mean loss, weight)
+                          seed: int = 0,                # seeds the random subspace
+                         ) -> dict:
+    "REFERENCE ONLY, bugs kept: openai/grok's `get_sharpness` logic on `model`/`batches`; do not use for measurements."
+    counts = {'forward_passes': 0, 'backward_passes': 0}
+    set_weights, loss_and_grads = _openai_closures(model, batches, loss_fn, counts)
+    x0 = torch.cat([p.data.view(-1) for p in model.parameters()]).cpu().numpy()
     f_x0 = -loss_and_grads(x0)[0]
     if subspace_dim == 0:
         bounds = np.stack([x0 - epsilon * (np.abs(x0) + 1), x0 + epsilon * (np.abs(x0) + 1)], 1)
@@ -320,7 +325,7 @@ class SharpnessCallback(MeasureCallback):
                 if self.stop: state.request_stop(msg)
         return metrics
 
-# %% ../nbs/12_sharpness.ipynb #5538e95b
+# %% ../nbs/12_sharpness.ipynb #a8db9e32
 @call_parse
 def compute_sharpness_cli(checkpoint: str,         # model folder, or peft adapter folder
                           data: str,               # tokenized validation data (.jsonl or arrow folder, input_ids)
@@ -347,6 +352,7 @@ def compute_sharpness_cli(checkpoint: str,         # model folder, or peft adapt
     if out: write_json(res, out)
     print(json.dumps(res, indent=2))
 
+# %% ../nbs/12_sharpness.ipynb #5538e95b
 def compute_sharpness_main() -> int:
     "Console script `compute-sharpness`: one error line and exit 2 on bad input (`--debug`: traceback), 0 on success."
     return run_script(compute_sharpness_cli, prog='compute-sharpness')

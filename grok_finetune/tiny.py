@@ -6,7 +6,7 @@
 from __future__ import annotations
 import json, math, os, shutil, tempfile, time
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 import torch
 import torch.nn as nn
 import grok_finetune.core as core
@@ -18,8 +18,7 @@ from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import read_records, tokenize_records
 
 # %% auto #0
-__all__ = ['pack_documents', 'pretrain_tiny', 'tiny_pretrain_docs', 'load_pretrained_tiny', 'tiny_grok', 'tiny_lora_model',
-           'counting_batches', 'sample_sft_examples']
+__all__ = ['pretrain_tiny', 'load_pretrained_tiny', 'tiny_grok', 'tiny_lora_model', 'counting_batches', 'sample_sft_examples']
 
 # %% ../nbs/07b_tiny.ipynb #3ff76c79
 def pack_documents(docs: list,            # token id lists, one per document (already wrapped in BOS/EOS)
@@ -33,6 +32,17 @@ def pack_documents(docs: list,            # token id lists, one per document (al
     return torch.tensor(stream[:cut]).view(n_rows, seq_len), torch.tensor(positions[:cut]).view(n_rows, seq_len)
 
 # %% ../nbs/07b_tiny.ipynb #a37019af
+def _tiny_optimizer(model, lr: float, steps: int, warmup: int) -> tuple:
+    "AdamW (β₂ 0.95, weight decay 0.01) and a schedule: linear warmup, then cosine down to 0.1·`lr`."
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.01)
+    lr_factor = lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps)))
+    return opt, torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+
+def _log_val_loss(log: dict, step: int, evaluate: Callable):
+    with torch.no_grad():
+        log['val_step'].append(step)
+        log['val_loss'].append(evaluate())
+
 def pretrain_tiny(model: GrokForCausalLM,      # trained in place
                   input_ids: torch.Tensor,     # (rows, seq_len) packed rows (`pack_documents`)
                   position_ids: torch.Tensor,  # (rows, seq_len), restarting per document
@@ -47,18 +57,13 @@ def pretrain_tiny(model: GrokForCausalLM,      # trained in place
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     train_ids, train_pos = input_ids[:-val_rows], position_ids[:-val_rows]
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.01)
-    lr_factor = lambda s: min(1.0, (s + 1) / warmup) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps)))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    opt, sched = _tiny_optimizer(model, lr, steps, warmup)
     evaluate = lambda: model(input_ids[-val_rows:], labels=input_ids[-val_rows:],
                              position_ids=position_ids[-val_rows:], use_cache=False).loss.item()
     log, start, cpu_start = {'step': [], 'loss': [], 'val_step': [], 'val_loss': []}, time.time(), time.process_time()
     model.train()
     for step in range(steps):
-        if step % 20 == 0:
-            with torch.no_grad():
-                log['val_step'].append(step)
-                log['val_loss'].append(evaluate())
+        if step % 20 == 0: _log_val_loss(log, step, evaluate)
         rows = torch.randint(0, len(train_ids), (batch_size,), generator=g)
         loss = model(train_ids[rows], labels=train_ids[rows], position_ids=train_pos[rows], use_cache=False).loss
         loss.backward()
@@ -69,14 +74,12 @@ def pretrain_tiny(model: GrokForCausalLM,      # trained in place
         log['step'].append(step)
         log['loss'].append(loss.item())
     model.eval()
-    with torch.no_grad():
-        log['val_step'].append(steps)
-        log['val_loss'].append(evaluate())
+    _log_val_loss(log, steps, evaluate)
     log.update(seconds=round(time.time() - start, 2), cpu_seconds=round(time.process_time() - cpu_start, 2),
                tokens=steps * batch_size * input_ids.shape[1])
     return log
 
-# %% ../nbs/07b_tiny.ipynb #0d4ae92f
+# %% ../nbs/07b_tiny.ipynb #fef7717d
 def tiny_pretrain_docs(tokenizer, path=None) -> list:
     "Token ids of every line of `path` (default `data/sample/pretrain.txt`), each wrapped in BOS ... EOS."
     path = Path(path) if path is not None else sample_dir()/'pretrain.txt'
@@ -85,6 +88,7 @@ def tiny_pretrain_docs(tokenizer, path=None) -> list:
     lines = [l for l in path.read_text(encoding='utf-8').splitlines() if l.strip()]
     return [[bos] + tokenizer(l, add_special_tokens=False)['input_ids'] + [eos] for l in lines]
 
+# %% ../nbs/07b_tiny.ipynb #0d4ae92f
 def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None,  # default: `core.cache_dir()/'tiny_grok'`
                          steps: int = 100,      # pretraining steps (about 0.1 s each on one core)
                          tokenizer=None,        # default: `grok_finetune.tokenizer.offline_tokenizer()`

@@ -18,7 +18,7 @@ __all__ = ['LOCK_FILE', 'PACKAGES', 'repo_root', 'sample_dir', 'cache_dir', 'sha
            'write_jsonl', 'write_json', 'save_dataset', 'load_dataset_dir', 'as_records', 'like_input',
            'canonical_name', 'read_lock', 'installed_versions', 'lock_drift', 'file_sha256', 'config_hash',
            'content_id', 'write_manifest', 'config_from_dict', 'load_config', 'config_to_dict', 'get_logger',
-           'progress', 'set_seed', 'TrainState', 'Callback', 'check_token_rows', 'error_line', 'run_script']
+           'progress', 'set_seed', 'paused', 'TrainState', 'Callback', 'check_token_rows', 'error_line', 'run_script']
 
 # %% ../nbs/00_core.ipynb #fd2c4139
 def repo_root() -> Path:
@@ -532,6 +532,19 @@ def set_seed(seed: int):
         import torch
         torch.manual_seed(seed)
     except ImportError: pass
+
+# %% ../nbs/00_core.ipynb #3bc14f95
+@contextlib.contextmanager
+def paused(is_on: Callable[[], bool],  # whether the thing is on now
+           turn_off: Callable,          # turns it off
+           turn_on: Callable,           # turns it back on
+          ):
+    "Turn something off inside the block, and back on afterwards if it was on (e.g. the garbage collector)."
+    was_on = is_on()
+    turn_off()
+    try: yield
+    finally:
+        if was_on: turn_on()
 
 # %% ../nbs/00_core.ipynb #9c5c8f1d
 @dataclass

@@ -18,7 +18,7 @@ from transformers.cache_utils import Cache, DynamicCache
 from transformers.utils import logging as hf_logging
 try: from transformers.modeling_layers import GradientCheckpointingLayer
 except ImportError: GradientCheckpointingLayer = nn.Module
-from .core import ConfigError, get_logger
+from .core import ConfigError, get_logger, paused
 
 # %% auto #0
 __all__ = ['CACHE_KWARG', 'GrokConfig', 'tiny_grok_config', 'grok_param_count', 'grok_attention_mask', 'GrokRouter', 'GrokMoE',
@@ -417,11 +417,11 @@ class GrokForCausalLM(GrokPreTrainedModel, GenerationMixin):
     def get_output_embeddings(self): return self.lm_head
     def set_output_embeddings(self, value): self.lm_head = value
 
-    def forward(self, input_ids: Optional[torch.LongTensor] = None,     # (batch, seq) token ids; or `inputs_embeds`
-                      attention_mask: Optional[torch.Tensor] = None,    # (batch, cached + new) 0 = padding
-                      position_ids: Optional[torch.LongTensor] = None,  # (batch, seq); a 0 starts each packed sample
-                      cache: Optional[Cache] = None,                    # KV cache (the name since transformers 5.24)
-                      inputs_embeds: Optional[torch.Tensor] = None,     # (batch, seq, hidden) instead of `input_ids`
+    def forward(self, input_ids: Optional[torch.LongTensor] = None,     # as in `GrokModel.forward`
+                      attention_mask: Optional[torch.Tensor] = None,    # as in `GrokModel.forward`
+                      position_ids: Optional[torch.LongTensor] = None,  # as in `GrokModel.forward`
+                      cache: Optional[Cache] = None,                    # as in `GrokModel.forward`
+                      inputs_embeds: Optional[torch.Tensor] = None,     # as in `GrokModel.forward`
                       labels: Optional[torch.LongTensor] = None,        # (batch, seq); -100 = not scored; gives `loss`
                       use_cache: Optional[bool] = None,                 # return a KV cache; default: when not training
                       logits_to_keep: int = 0,                          # 0: logits of all positions; n: of the last n
@@ -450,11 +450,8 @@ AutoModelForCausalLM.register(GrokConfig, GrokForCausalLM, exist_ok=True)
 @contextlib.contextmanager
 def quiet_progress():
     "Silence transformers' weight loading/saving progress bars inside the block (restored afterwards)."
-    enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try: yield
-    finally:
-        if enabled: hf_logging.enable_progress_bar()
+    with paused(hf_logging.is_progress_bar_enabled, hf_logging.disable_progress_bar, hf_logging.enable_progress_bar):
+        yield
 
 # %% ../nbs/07_grok_model.ipynb #d9edf770
 HPCAI_KEY_MAPPING = {r'\.scale$': '.weight'}   # everything else already has our names

@@ -16,7 +16,7 @@ from tokenizers.models import BPE
 from transformers import PreTrainedTokenizerFast
 from .core import (DataError, ConfigError, StageReport, sample_dir, shared_path, read_jsonl,
                                 read_text_lines, save_dataset, write_manifest, write_json, config_hash, file_sha256,
-                                get_logger)
+                                get_logger, paused)
 
 # %% auto #0
 __all__ = ['PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_ID', 'SEPARATOR_ID', 'MASK_ID', 'CONTROL_IDS', 'CJK_RANGES', 'plain_backend',
@@ -358,14 +358,9 @@ def encode_ids(texts: list,        # the texts
     "Token ids of `texts` (no special tokens added), one list per text (`encode_chunks`, flattened)."
     for ids in encode_chunks(texts, tokenizer, chunk): yield from ids
 
-@contextlib.contextmanager
 def _gc_paused():
     "Pause the cyclic garbage collector: millions of fresh id lists make no cycles but trigger costly full collections."
-    was = gc.isenabled()
-    gc.disable()
-    try: yield
-    finally:
-        if was: gc.enable()
+    return paused(gc.isenabled, gc.disable, gc.enable)
 
 def _encode_and_cap(batch: pa.Table, tokenizer, text_column: str, limit: int, overflow: str,
                     cont: frozenset) -> pa.Table:

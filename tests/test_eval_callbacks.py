@@ -32,6 +32,7 @@ def test_callbacks_in_train_lora(tmp_path):
     assert res.step == 10
     logged = {k for line in (tmp_path/'train_log.jsonl').read_text().splitlines() for k in json.loads(line)}
     for key in ('flatness/medical/avg_case', 'flatness/legal/update_fro', 'sharpness/medical/phi', 'sharpness/legal/phi',
-                'ood/acc_in', 'ood/acc/biomed', 'ood/drop'):
+                'ood/acc_in', 'ood/acc/biomed', 'ood/base_acc/biomed', 'ood/change/biomed',
+                'ood/forgetting', 'ood/gap'):
         assert key in logged, key
     assert {'flatness.png', 'sharpness.png', 'ood.png'} <= {p.name for p in tmp_path.iterdir()}

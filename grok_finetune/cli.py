@@ -140,13 +140,18 @@ def chat(cfg,                           # run config (`pipeline.load_run_config`
     return answers
 
 # %% ../nbs/15_cli.ipynb #a40eee98
+def _num(x, fmt: str) -> str: return format(float('nan') if x is None else x, fmt)
+
 def format_summary(summary: dict) -> str:
-    "The evaluation summary of a run as a small text table."
-    lines = [f"{'adapter':<10} {'val loss':>9} {'ΔW norm':>9} {'flatness':>10} {'sharpness':>10}"]
+    "The evaluation summary of a run as a small text table: each adapter next to the base model."
+    lines = [f"{'adapter':<10} {'val loss':>9} {'own loss: base → adapter':>25} {'worst fall elsewhere':>28} "
+             f"{'ΔW norm':>9} {'flatness':>10} {'sharpness':>10}"]
     for name, m in summary.items():
         if name == 'ood': continue
-        lines.append(f"{name:<10} {m['val_loss'] or float('nan'):>9.3f} {m['update_fro'] or float('nan'):>9.3f} "
-                     f"{m['flatness'] or float('nan'):>10.2e} {m['sharpness'] or float('nan'):>10.2e}")
+        own = f"{_num(m.get('base_loss'), '.3f')} → {_num(m.get('own_loss'), '.3f')}"
+        worst = f"{m.get('worst_other') or '-'} {_num(m.get('worst_other_drop'), '+.1%')}"
+        lines.append(f"{name:<10} {_num(m['val_loss'], '>9.3f')} {own:>25} {worst:>28} "
+                     f"{_num(m['update_fro'], '>9.3f')} {_num(m['flatness'], '>10.2e')} {_num(m['sharpness'], '>10.2e')}")
     if 'ood' in summary:
         o = summary['ood']
         lines.append(f"OOD probe ({o['adapter']} adapter): token accuracy {o['acc_in']:.3f} in-domain vs "

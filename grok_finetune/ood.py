@@ -13,14 +13,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.script import call_parse
 from .core import (ConfigError, DataError, TrainState, check_token_rows, get_logger, read_jsonl,
-                                run_script, sample_dir, shared_path, write_json)
+                                progress, run_script, sample_dir, shared_path, write_json)
 from .formats import collate_examples
 from .lora import adapter_active
 from .measure import MeasureCallback, load_model, load_tokenized
 
 # %% auto #0
 __all__ = ['build_probing_set', 'score_examples', 'exact_match', 'relative_drop', 'drop_report', 'format_report', 'paired_drop',
-           'forgetting_report', 'ForgettingStop', 'OODCallback', 'eval_xdomain_main']
+           'forgetting_report', 'ForgettingStop', 'OODCallback', 'loss_summary', 'compare_scores', 'versus_base',
+           'format_versus_base', 'eval_xdomain_main']
 
 # %% ../nbs/13_ood_eval.ipynb #13a85e58
 def build_probing_set(in_domain: Sequence[dict],      # validation records of the trained domain(s)
@@ -351,7 +352,8 @@ class ForgettingStop:
         if reference not in ('base', 'best', 'first'):
             raise ConfigError(f"reference must be 'base', 'best' or 'first', got {reference!r}")
         self.threshold, self.patience, self.reference, self.targets = threshold, patience, reference, tuple(targets)
-        self.watch_in_domain, self.min_samples, self.min_accuracy, self.z = watch_in_domain, min_samples, min_accuracy, z
+        self.watch_in_domain, self.min_samples = watch_in_domain, min_samples
+        self.min_accuracy, self.z = min_accuracy, z
         self.ref, self.streak, self.history = None, 0, []
 
     def set_reference(self, scores: Sequence[dict]):
@@ -438,6 +440,57 @@ class OODCallback(MeasureCallback):
             state.request_stop(f"{decision['worst']} accuracy {decision['drop']:.1%} below the {s.reference} ({ci}) "
                                f"> {s.threshold:.0%} for {s.patience} evaluations")
         return _ood_metrics(rep, decision)
+
+# %% ../nbs/13_ood_eval.ipynb #96f17a40
+def loss_summary(scores: Sequence[dict],  # `score_examples` output: summed `loss` and scored `total` per sample
+                 z: float = 1.96,         # normal quantile: 1.96 for 95 %
+                ) -> dict:
+    "Token-mean loss of `scores` with a cluster-robust standard error (samples are the clusters) and its interval."
+    loss, t = (np.array([s[k] for s in scores], dtype=float) for k in ('loss', 'total'))
+    tokens, n = t.sum(), len(t)
+    if not tokens:
+        return {'loss': float('nan'), 'loss_se': float('inf'), 'loss_low': float('nan'), 'loss_high': float('nan')}
+    mean = loss.sum() / tokens
+    se = math.sqrt(n / (n - 1) * ((loss - mean * t) ** 2).sum()) / tokens if n > 1 else float('inf')
+    return {'loss': float(mean), 'loss_se': float(se), 'loss_low': float(mean - z * se),
+            'loss_high': float(mean + z * se)}
+
+def _scored(scores: Sequence[dict], z: float) -> dict:
+    acc = accuracy_summary([s['correct'] for s in scores], [s['total'] for s in scores], z)
+    return {'n_samples': acc['n_samples'], 'accuracy': acc['accuracy'], 'acc_low': acc['ci_low'],
+            'acc_high': acc['ci_high'], **loss_summary(scores, z)}
+
+def compare_scores(base: Sequence[dict], now: Sequence[dict], z: float = 1.96) -> dict:
+    "Paired base → now on the same samples: both sides' loss and accuracy with intervals, the changes, the drop."
+    b, a, drop = _scored(base, z), _scored(now, z), paired_drop(base, now, z)
+    return {**a, **{f'base_{k}': v for k, v in b.items() if k != 'n_samples'},
+            'loss_change': a['loss'] - b['loss'], 'acc_change': a['accuracy'] - b['accuracy'],
+            'drop': drop['drop'], 'drop_low': drop['drop_low'], 'drop_high': drop['drop_high']}
+
+# %% ../nbs/13_ood_eval.ipynb #d29dcb07
+def versus_base(model: nn.Module,             # a peft model holding the adapters
+                domains: dict,                # {domain label: tokenized examples of that domain}
+                adapters: Sequence[str],      # the adapters to compare with the base
+                batch_size: int = 8,          # rows per forward pass
+                z: float = 1.96,              # normal quantile: 1.96 for 95 %
+               ) -> dict:
+    "Every adapter on every domain against the base model (adapters off): `{adapter: {domain: compare_scores}}`."
+    base = {d: _base_scores(model, rows, batch_size) for d, rows in domains.items()}
+    out = {}
+    for name in progress(adapters, desc='adapters vs base'):
+        with adapter_active(model, name):
+            out[name] = {d: compare_scores(base[d], score_examples(model, rows, batch_size), z)
+                         for d, rows in domains.items()}
+    return out
+
+def format_versus_base(table: dict) -> str:
+    "`versus_base` as a text table: per adapter and domain, base → adapter loss and accuracy, and the change."
+    lines = [f"{'adapter':<10} {'domain':<16} {'loss base → now':>17} {'Δ':>7} {'acc base → now':>15} {'95% CI':>15}"]
+    for name, per in table.items():
+        for d, v in per.items():
+            lines.append(f"{name:<10} {d:<16} {v['base_loss']:>8.3f} → {v['loss']:<6.3f} {v['loss_change']:>+7.3f} "
+                         f"{v['base_accuracy']:>6.3f} → {v['accuracy']:<6.3f} [{v['acc_low']:.3f}, {v['acc_high']:.3f}]")
+    return '\n'.join(lines)
 
 # %% ../nbs/13_ood_eval.ipynb #f3f1e72e
 @call_parse

@@ -503,6 +503,15 @@ def _ood_probe(model, ood_id: int, val: list, ood: list, e: EvalConfig, seed: in
     report = drop_report(score_examples(model, probe, batch_size=e.batch_size), threshold=e.ood_threshold)
     return {**report, 'adapter': e.ood_domain}
 
+# %% ../nbs/14_pipeline.ipynb #9cb964a9
+def _versus_base(model, dmap, val: list, ood: list, adapters: list, e: EvalConfig) -> dict:
+    "Every adapter on every domain's validation rows and on the OOD rows, against the base model (`ood.versus_base`)."
+    from grok_finetune.ood import versus_base
+    domains = {d: [x for x in val if x['domain_id'] == i] for d, i in sorted(dmap.ids.items(), key=lambda kv: kv[1])}
+    domains = {d: rows for d, rows in domains.items() if rows}
+    if ood: domains[f"OOD {ood[0].get('domain', '')}".strip()] = ood
+    return versus_base(model, domains, adapters, batch_size=e.batch_size)
+
 # %% ../nbs/14_pipeline.ipynb #cdc870b0
 def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "Per-domain loss, flatness, sharpness and the OOD relative accuracy drop of the trained adapters."
@@ -523,6 +532,7 @@ def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
         if batches: metrics['domains'][name] = _adapter_measures(model, name, batches, e, cfg.seed)
     probe = _ood_probe(model, dmap.domain_id(e.ood_domain), val, ood, e, cfg.seed)
     if probe is not None: metrics['ood'] = probe
+    metrics['vs_base'] = _versus_base(model, dmap, val, ood, sorted(id_to_adapter.values()), e)
     write_json(metrics, out/'metrics.json')
     _savefig(plot_eval(metrics), out/'eval.png')
     rep.n_in = rep.n_out = len(val)
@@ -531,10 +541,14 @@ def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
 
 # %% ../nbs/14_pipeline.ipynb #85f0494c
 def eval_summary(metrics: dict) -> dict:
-    "One line per adapter (val loss, update norm, flatness, sharpness) plus the OOD drop."
-    out = {}
+    "Per adapter: val loss, own-domain loss against the base's, worst fall elsewhere, update norm, flatness, sharpness."
+    out, vs = {}, metrics.get('vs_base', {})
     for name, m in metrics.get('domains', {}).items():
-        out[name] = {'val_loss': metrics['loss'].get(f'val_loss/{name}'),
+        own, others = vs.get(name, {}).get(name, {}), {d: v for d, v in vs.get(name, {}).items() if d != name}
+        worst = max(others, key=lambda d: others[d]['drop'], default=None)
+        out[name] = {'val_loss': metrics['loss'].get(f'val_loss/{name}'), 'base_loss': own.get('base_loss'),
+                     'own_loss': own.get('loss'), 'worst_other': worst,
+                     'worst_other_drop': others[worst]['drop'] if worst else None,
                      'update_fro': m['update_norms'].get('update_fro'),
                      'flatness': m['flatness'].get('avg_flatness'),
                      'sharpness': m['sharpness'].get('sharpness')}
@@ -587,11 +601,22 @@ def _html_figures(run_dir: Path, stages: list) -> list:
         figures.append(f'<figure><img src="data:image/png;base64,{data}"><figcaption>{caption}</figcaption></figure>')
     return (['<h2>Plots</h2>'] + figures) if figures else []
 
+# %% ../nbs/14_pipeline.ipynb #e8acf324
+def _versus_base_table(vs: dict) -> str:
+    "`ood.versus_base` as an HTML table: base → adapter loss and accuracy (95 % CI) per adapter and domain."
+    rows = [{'adapter': name, 'domain': d, 'loss: base → adapter': f"{v['base_loss']:.3f} → {v['loss']:.3f}",
+             'Δ loss': f"{v['loss_change']:+.3f}", 'accuracy: base → adapter': f"{v['base_accuracy']:.3f} → "
+             f"{v['accuracy']:.3f} [{v['acc_low']:.3f}, {v['acc_high']:.3f}]",
+             'relative fall (95% CI)': f"{v['drop']:+.1%} [{v['drop_low']:+.1%}, {v['drop_high']:+.1%}]",
+             'samples': v['n_samples']} for name, per in vs.items() for d, v in per.items()]
+    return _html_table(rows, list(rows[0]) if rows else [])
+
 # %% ../nbs/14_pipeline.ipynb #9e459b88
 def write_html_report(run_dir,                         # the run directory holding the stage folders
                       stages: list,                    # `StageResult`s in pipeline order
                       metrics: Optional[dict] = None,  # final metrics to show
                       title: str = 'grok_finetune run',
+                      comparison: Optional[dict] = None,  # `ood.versus_base` of the adapters, shown as a table
                      ) -> Path:
     "Write `run_dir/report.html` with the stage table, `metrics` and every PNG under `run_dir`, embedded."
     run_dir = Path(run_dir)
@@ -600,6 +625,7 @@ def write_html_report(run_dir,                         # the run directory holdi
             for s in stages]
     parts = [f'<h1>{html.escape(title)}</h1>', f'<p>{html.escape(str(run_dir))}</p>', '<h2>Stages</h2>',
              _html_table(rows, ['stage', 'seconds', 'skipped', 'in', 'out', 'dropped'])]
+    if comparison: parts += ['<h2>Each adapter against the base model</h2>', _versus_base_table(comparison)]
     if metrics:
         parts += ['<h2>Metrics</h2>',
                   f'<pre>{html.escape(json.dumps(metrics, indent=2, ensure_ascii=False, default=str))}</pre>']
@@ -653,7 +679,7 @@ def run_pipeline(cfg: RunConfig,                 # the validated run config
                                  force=force, log=log))
     metrics = json.loads((run_dir/'eval'/'metrics.json').read_text()) if until == 'eval' else None
     write_html_report(run_dir, results, metrics=eval_summary(metrics) if metrics else None,
-                      title=f'grok_finetune run: {run_dir.name}')
+                      title=f'grok_finetune run: {run_dir.name}', comparison=(metrics or {}).get('vs_base'))
     write_manifest(run_dir, config=cfg, inputs=[resolve_path(p) for p in cfg.data.inputs + cfg.data.ood_inputs],
                    counts={r.name: r.report.get('n_out') for r in results})
     if log: log(f'report: {run_dir/"report.html"}')

@@ -147,7 +147,7 @@ def format_summary(summary: dict) -> str:
     lines = [f"{'adapter':<10} {'val loss':>9} {'own loss: base → adapter':>25} {'worst fall elsewhere':>28} "
              f"{'ΔW norm':>9} {'flatness':>10} {'sharpness':>10}"]
     for name, m in summary.items():
-        if name == 'ood': continue
+        if name in ('ood', 'learning'): continue
         own = f"{_num(m.get('base_loss'), '.3f')} → {_num(m.get('own_loss'), '.3f')}"
         worst = f"{m.get('worst_other') or '-'} {_num(m.get('worst_other_drop'), '+.1%')}"
         lines.append(f"{name:<10} {_num(m['val_loss'], '>9.3f')} {own:>25} {worst:>28} "
@@ -157,6 +157,12 @@ def format_summary(summary: dict) -> str:
         lines.append(f"OOD probe ({o['adapter']} adapter): token accuracy {o['acc_in']:.3f} in-domain vs "
                      f"{o['acc_ood']:.3f} OOD, relative drop {o['relative_drop']:.1%} (threshold {o['threshold']:.0%})")
         lines += [f'  warning: {w}' for w in o.get('warnings', [])]
+    if 'learning' in summary:
+        s, ok = summary['learning'], all(summary['learning']['checks'].values())
+        ratios = ', '.join(f'{a} {r:.2f}' for a, r in s['own_loss_ratio'].items())
+        lines.append(f"learning: train loss {s['train_loss_first_quarter']:.2f} → {s['train_loss_last_quarter']:.2f} "
+                     f"({s['train_loss_fall']:.0%} lower, first vs last quarter); own-domain loss / base: {ratios}; "
+                     f"worst {s['worst_own_loss']:.2f} vs ln V {s['ln_vocab']:.2f}: {'all checks pass' if ok else 'CHECK'}")
     return '\n'.join(lines)
 
 # %% ../nbs/15_cli.ipynb #35b0223c

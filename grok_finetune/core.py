@@ -615,6 +615,8 @@ def run_script(func: Callable,              # a `call_parse` function
     "Run `func` as a console script: exit code 0 on success, 2 with one error line; `--debug` re-raises."
     from fastcore.script import anno_parser
     argv = list(sys.argv[1:] if argv is None else argv)
+    argv = [re.sub(r'^--([^=]+)', lambda m: '--' + m.group(1).replace('-', '_'), a) if a.startswith('--') else a
+            for a in argv]                   # --base-only is --base_only
     debug = '--debug' in argv
     if debug: argv.remove('--debug')
     parser = anno_parser(func, prog or Path(sys.argv[0]).name)

@@ -528,14 +528,20 @@ def evaluate_loss(model, batches: Sequence[dict], id_to_adapter: dict) -> dict:
 
 # %% ../nbs/08_lora.ipynb #93d2c75a
 class _LossMeter:
-    "Train loss and tokens since the last log line; the loss is summed on the device (no host sync per step)."
-    def __init__(self, device):
-        self.device = device
+    "Train loss (pooled, and per domain) and tokens since the last log line, summed on the device (no host sync)."
+    def __init__(self, device, domain_ids: Sequence[int] = ()):
+        self.device, self.slot = device, {int(d): k for k, d in enumerate(sorted(domain_ids))}
         self.reset()
 
     def reset(self):
-        self.loss_sum = torch.zeros((), dtype=torch.float64, device=self.device)
+        zeros = lambda *shape: torch.zeros(shape, dtype=torch.float64, device=self.device)
+        self.loss_sum, self.domain_loss, self.domain_tokens = zeros(), zeros(len(self.slot)), zeros(len(self.slot))
         self.tokens, self.steps, self.t0 = 0, 0, time.perf_counter()
+
+    def add_domain(self, domain_id: int, summed: torch.Tensor, scored: torch.Tensor):
+        "Add one micro-batch's summed token loss and scored-token count to its domain."
+        self.domain_loss[self.slot[int(domain_id)]] += summed.detach().double()
+        self.domain_tokens[self.slot[int(domain_id)]] += scored.double()
 
 @dataclass
 class LoraRun:
@@ -588,7 +594,7 @@ def start_run(model,                                  # a causal LM, or a peft m
     show = cfg.progress_bar and acc.is_main_process
     bar = progress(total=cfg.max_steps, initial=position.step, desc='LoRA', disable=None if show else True)
     return LoraRun(cfg, acc, model, optimizer, scheduler, examples, plan, {i: d for d, i in domains.items()},
-                   position, log, state, list(callbacks), bar, position.step, _LossMeter(acc.device))
+                   position, log, state, list(callbacks), bar, position.step, _LossMeter(acc.device, domains.values()))
 
 # %% ../nbs/08_lora.ipynb #9a382865
 def accumulate_window(run: LoraRun, step: int) -> int:
@@ -600,12 +606,14 @@ def accumulate_window(run: LoraRun, step: int) -> int:
     run.model.train()
     for i, global_batch in enumerate(window):
         batch = collate_examples([run.examples[j] for j in global_batch[rows]], cfg.pad_id, max_length=cfg.max_length)
-        activate_adapter(run.model, run.id_to_adapter[int(batch['domain_id'][0])])
+        domain_id = int(batch['domain_id'][0])
+        activate_adapter(run.model, run.id_to_adapter[domain_id])
         batch = batch_to(batch, acc.device)
         with (acc.no_sync(run.model) if i < len(window) - 1 else nullcontext()):   # sync on the last micro-batch
             summed = token_loss(_output_tensor(run.model(**model_inputs(batch))), batch['labels'])
             acc.backward(summed * acc.num_processes / n_scored)
         run.meter.loss_sum += summed.detach().double() / n_scored
+        run.meter.add_domain(domain_id, summed, scored_count(batch['labels']))
     tokens = sum(run.plan.tokens_in(b) for b in window)
     run.meter.steps += 1
     run.meter.tokens += tokens
@@ -627,11 +635,15 @@ def log_train_loss(run: LoraRun, epoch: int):
     "Every `cfg.log_every` steps and at the last: the mean train loss since the last line, the lr and tokens/s."
     done, cfg, meter = run.state.step, run.cfg, run.meter
     if done % cfg.log_every and done != cfg.max_steps: return
-    loss_sum = meter.loss_sum
-    if run.acc.num_processes > 1: loss_sum = run.acc.reduce(loss_sum.reshape(1), 'sum')[0]
+    loss_sum, domain_loss, domain_tokens = meter.loss_sum, meter.domain_loss, meter.domain_tokens
+    if run.acc.num_processes > 1:
+        loss_sum = run.acc.reduce(loss_sum.reshape(1), 'sum')[0]
+        domain_loss, domain_tokens = (run.acc.reduce(t, 'sum') for t in (domain_loss, domain_tokens))
+    per_domain = {f'loss/{run.id_to_adapter[d]}': float(domain_loss[k] / domain_tokens[k])
+                  for d, k in meter.slot.items() if domain_tokens[k] > 0}
     run.last_loss = float(loss_sum) / meter.steps
     run.tokens_per_s = meter.tokens / max(time.perf_counter() - meter.t0, 1e-9)
-    rec = run.log({'epoch': epoch, 'loss': run.last_loss, 'lr': run.scheduler.get_last_lr()[0],
+    rec = run.log({'epoch': epoch, 'loss': run.last_loss, **per_domain, 'lr': run.scheduler.get_last_lr()[0],
                    'tokens_per_s': run.tokens_per_s, 'tokens': run.position.tokens}, done)
     run.state.metrics.update(rec)
     run.bar.set_postfix(loss=f'{run.last_loss:.4f}', tok_s=f'{run.tokens_per_s:,.0f}')

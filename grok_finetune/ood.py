@@ -493,6 +493,20 @@ def format_versus_base(table: dict) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/13_ood_eval.ipynb #f3f1e72e
+def _probe_rows(path: Path, tokenizer: Optional[str], max_length: int) -> list:
+    "Tokenized probe records from `path`; raw records are tokenized with `tokenizer` first."
+    if tokenizer is None: return load_tokenized(path)
+    from grok_finetune.formats import tokenize_records
+    from grok_finetune.tokenizer import get_tokenizer
+    raw = list(read_jsonl(path, progress=False))
+    return tokenize_records(raw, get_tokenizer(tokenizer), max_length, reserve=0, keep=('id', 'domain', 'ood'))
+
+def _by_domain(base: list, now: list) -> dict:
+    "`compare_scores` per domain of paired per-sample scores."
+    domains = sorted({s['domain'] for s in now})
+    pick = lambda ss, d: [s for s in ss if s['domain'] == d]
+    return {d: compare_scores(pick(base, d), pick(now, d)) for d in domains}
+
 @call_parse
 def eval_xdomain_cli(checkpoint: str,              # model folder, or peft adapter folder
                      data: str,                    # probing set, .jsonl or arrow folder; records need `domain`, `ood`
@@ -503,23 +517,24 @@ def eval_xdomain_cli(checkpoint: str,              # model folder, or peft adapt
                      batch_size: int = 8,          # rows per forward pass
                      threshold: float = 0.12,      # the relative drop that matters
                      exact_match_tokens: int = 0,  # also score exact match for answers up to this many tokens
+                     base_only: bool = False,      # score only the base model (the adapter switched off)
                     ):
-    "Per-domain accuracy, loss and in-domain → OOD drop of a checkpoint on a probing set; table printed, JSON written."
+    "Per-domain accuracy and loss of a checkpoint on a probing set, next to its base model; table printed, JSON saved."
     path = Path(data)
-    rows = load_tokenized(path) if tokenizer is None else None   # bad data fails before the model loads
-    if rows is None:
-        from grok_finetune.formats import tokenize_records
-        from grok_finetune.tokenizer import get_tokenizer
-        raw = list(read_jsonl(path, progress=False))
-        rows = tokenize_records(raw, get_tokenizer(tokenizer), max_length, reserve=0, keep=('id', 'domain', 'ood'))
+    rows = _probe_rows(path, tokenizer, max_length)   # bad data fails before the model loads
     model = load_model(checkpoint, base)
     check_token_rows(rows, path, model.config.vocab_size)
-    scores = score_examples(model, rows, batch_size)
+    base_scores = _base_scores(model, rows, batch_size) if hasattr(model, 'disable_adapter') else None
+    scores = base_scores if base_only and base_scores is not None else score_examples(model, rows, batch_size)
     if exact_match_tokens:
-        for s, ex in zip(scores, rows): s['exact_match'] = exact_match(model, ex, exact_match_tokens)
+        with (model.disable_adapter() if base_only and base_scores is not None else contextlib.nullcontext()):
+            for s, ex in zip(scores, rows): s['exact_match'] = exact_match(model, ex, exact_match_tokens)
     rep = drop_report(scores, threshold)
-    rep.update(checkpoint=str(checkpoint), data=str(data))
+    rep.update(checkpoint=str(checkpoint), data=str(data), scored='base' if base_only else 'checkpoint')
     print(format_report(rep))
+    if base_scores is not None and not base_only:
+        rep['vs_base'] = _by_domain(base_scores, scores)
+        print(format_versus_base({'adapter': rep['vs_base']}))
     if out: write_json(rep, out)
 
 # %% ../nbs/13_ood_eval.ipynb #019bbe8b

@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_pipeline.ipynb #709d2333
 from __future__ import annotations
-import base64, html, json, os, shutil, socket, subprocess, sys, tempfile, time
+import base64, html, json, math, os, shutil, socket, subprocess, sys, tempfile, time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal, Optional
@@ -22,7 +22,7 @@ from .split import SplitConfig
 # %% auto #0
 __all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path',
            'load_run_config', 'check_run_config', 'StageResult', 'run_stage', 'base_model_path', 'free_port',
-           'eval_summary', 'write_html_report', 'config_section', 'run_pipeline']
+           'learning_checks', 'eval_summary', 'write_html_report', 'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
@@ -431,12 +431,19 @@ def _train_args(cfg: RunConfig, run_dir, work: Path) -> list:
     if cfg.model.quantization != 'none': args += ['--quantization', cfg.model.quantization]
     return args
 
-def _plot_train_loss(losses: list, nproc: int, path: Path):
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.plot(*zip(*losses), marker='.')
+def _plot_train_loss(log: list, nproc: int, path: Path):
+    "Train loss per domain (batches are single-domain, so a pooled curve zig-zags between domains) and val loss."
+    fig, ax = plt.subplots(figsize=(7, 3))
+    keys = sorted({k for r in log for k in r if k.startswith('loss/')})
+    for k in keys:
+        ax.plot(*zip(*[(r['step'], r[k]) for r in log if k in r]), marker='.', label=f'train {k[5:]}')
+    for k in sorted({k for r in log for k in r if k.startswith('val_loss/')}):
+        ax.plot(*zip(*[(r['step'], r[k]) for r in log if k in r]), 's--', label=f'val {k[9:]}')
+    if not keys: ax.plot(*zip(*[(r['step'], r['loss']) for r in log if 'loss' in r]), marker='.', label='train')
     ax.set_xlabel('step')
-    ax.set_ylabel('train loss')
+    ax.set_ylabel('token cross-entropy')
     ax.set_title(f'LoRA training, {nproc} processes')
+    ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc='upper left')
     _savefig(fig, path)
 
 # %% ../nbs/14_pipeline.ipynb #3cb861fc
@@ -456,7 +463,7 @@ def stage_train(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     result = json.loads((work/'train_result.json').read_text()) if (work/'train_result.json').exists() else {}
     log = list(read_jsonl(out/'train_log.jsonl', progress=False))
     losses = [(r['step'], r['loss']) for r in log if 'loss' in r]
-    if losses: _plot_train_loss(losses, cfg.nproc, out/'train_loss.png')
+    if losses: _plot_train_loss(log, cfg.nproc, out/'train_loss.png')
     rep.n_in = rep.n_out = sum(1 for _ in read_jsonl(run_dir/'tokenize'/'train.jsonl', progress=False))
     rep.extra.update(nproc=cfg.nproc, resumed_from=result.get('resumed_from', 0),
                      steps=losses[-1][0] if losses else 0, final_loss=losses[-1][1] if losses else None,
@@ -512,6 +519,24 @@ def _versus_base(model, dmap, val: list, ood: list, adapters: list, e: EvalConfi
     if ood: domains[f"OOD {ood[0].get('domain', '')}".strip()] = ood
     return versus_base(model, domains, adapters, batch_size=e.batch_size)
 
+# %% ../nbs/14_pipeline.ipynb #90f7bd7f
+def learning_checks(train_log: list,   # the run's `train_log.jsonl` records
+                    vs_base: dict,     # `ood.versus_base` of the adapters
+                    vocab_size: int,   # the model's vocabulary: ln(V) is the loss of a uniform guess
+                   ) -> dict:
+    "Did the fine-tune learn? Train loss first vs last quarter, each adapter's own-domain loss against the base's."
+    losses = [r['loss'] for r in train_log if 'loss' in r]
+    q = max(1, len(losses) // 4)
+    first, last = sum(losses[:q]) / q, sum(losses[-q:]) / q
+    ratio = {a: per[a]['loss'] / per[a]['base_loss'] for a, per in vs_base.items() if a in per}
+    worst = max((per[a]['loss'] for a, per in vs_base.items() if a in per), default=float('nan'))
+    out = {'train_loss_first_quarter': first, 'train_loss_last_quarter': last, 'train_loss_fall': 1 - last / first,
+           'own_loss_ratio': ratio, 'worst_own_loss': worst, 'ln_vocab': math.log(vocab_size)}
+    out['checks'] = {'train_loss_fall_at_least_20pct': out['train_loss_fall'] >= 0.2,
+                     'own_loss_at_most_0.9_base': bool(ratio) and max(ratio.values()) <= 0.9,
+                     'own_loss_below_ln_vocab': worst < out['ln_vocab']}
+    return out
+
 # %% ../nbs/14_pipeline.ipynb #cdc870b0
 def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     "Per-domain loss, flatness, sharpness and the OOD relative accuracy drop of the trained adapters."
@@ -533,6 +558,8 @@ def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     probe = _ood_probe(model, dmap.domain_id(e.ood_domain), val, ood, e, cfg.seed)
     if probe is not None: metrics['ood'] = probe
     metrics['vs_base'] = _versus_base(model, dmap, val, ood, sorted(id_to_adapter.values()), e)
+    train_log = list(read_jsonl(run_dir/'train'/'train_log.jsonl', progress=False))
+    metrics['learning'] = learning_checks(train_log, metrics['vs_base'], model.config.vocab_size)
     write_json(metrics, out/'metrics.json')
     _savefig(plot_eval(metrics), out/'eval.png')
     rep.n_in = rep.n_out = len(val)
@@ -558,13 +585,14 @@ def eval_summary(metrics: dict) -> dict:
                       'acc_ood': o['ood'].get('accuracy'),
                       'relative_drop': o.get('drop'), 'threshold': o.get('threshold'),
                       'warnings': o.get('warnings', [])}
+    if 'learning' in metrics: out['learning'] = metrics['learning']
     return out
 
 # %% ../nbs/14_pipeline.ipynb #49ba85a3
 def plot_eval(metrics: dict):
     "Per-adapter validation loss, sharpness and flatness, and the OOD accuracy with its drop, in one figure."
     s = eval_summary(metrics)
-    names = [k for k in s if k != 'ood']
+    names = [k for k in s if k not in ('ood', 'learning')]
     fig, axs = plt.subplots(1, 4, figsize=(12, 3))
     titles = {'val_loss': 'validation loss', 'sharpness': 'Keskar sharpness φ (%)',
               'flatness': 'avg-case flatness (Δ loss)'}

@@ -48,11 +48,11 @@ def fmt(v): return f"{v['acc_ref']:.3f}→{v['acc_now']:.3f} ({v['drop']:+.1%} [
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--steps', type=int, default=120, help='LoRA steps')
+    ap.add_argument('--steps', type=int, default=80, help='LoRA steps')
     ap.add_argument('--eval-every', type=int, default=20)
-    ap.add_argument('--probe', type=int, default=200, help='in-domain probe samples (OOD ones are added)')
-    ap.add_argument('--train', type=int, default=800, help='training samples')
-    ap.add_argument('--max-length', type=int, default=192)
+    ap.add_argument('--probe', type=int, default=150, help='in-domain probe samples (OOD ones are added)')
+    ap.add_argument('--train', type=int, default=600, help='training samples')
+    ap.add_argument('--max-length', type=int, default=160)
     ap.add_argument('--quick', action='store_true', help='a smoke run: 10 steps, small probe')
     a = ap.parse_args()
     if a.quick: a.steps, a.eval_every, a.probe, a.train = 10, 5, 40, 80

@@ -345,7 +345,7 @@ class ForgettingStop:
                  targets: Sequence[str] = (),            # domains being trained: never watched
                  watch_in_domain: bool = False,          # also watch in-domain domains other than `targets`
                  min_samples: int = 10,                  # a domain with fewer probe samples is not watched
-                 min_accuracy: float = 0.05,             # nor one whose reference accuracy is below this
+                 min_accuracy: float = 0.01,             # nor one whose reference accuracy is below this
                  z: float = 1.96,                        # the guard's normal quantile (95 %)
                 ):
         if patience < 1: raise ConfigError(f'patience must be >= 1, got {patience}')

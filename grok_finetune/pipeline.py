@@ -22,7 +22,7 @@ from .split import SplitConfig
 # %% auto #0
 __all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path',
            'load_run_config', 'check_run_config', 'StageResult', 'run_stage', 'base_model_path', 'free_port',
-           'learning_checks', 'eval_summary', 'write_html_report', 'config_section', 'run_pipeline']
+           'learning_checks', 'eval_summary', 'plot_versus_base', 'write_html_report', 'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
@@ -562,6 +562,7 @@ def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     metrics['learning'] = learning_checks(train_log, metrics['vs_base'], model.config.vocab_size)
     write_json(metrics, out/'metrics.json')
     _savefig(plot_eval(metrics), out/'eval.png')
+    if metrics['vs_base']: _savefig(plot_versus_base(metrics['vs_base']), out/'vs_base.png')
     rep.n_in = rep.n_out = len(val)
     rep.extra.update(summary=eval_summary(metrics))
     return rep
@@ -605,6 +606,25 @@ def plot_eval(metrics: dict):
         axs[3].bar(['in-domain', 'OOD'], [o['acc_in'] or 0, o['acc_ood'] or 0], color=['tab:green', 'tab:red'])
         axs[3].set_title(f"{o['adapter']} adapter: drop {o['relative_drop'] or 0:.0%}")
         axs[3].set_ylabel('token accuracy')
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/14_pipeline.ipynb #19d07e8c
+def plot_versus_base(vs: dict):
+    "One panel per adapter: each domain's loss, base model vs adapter, with 95 % intervals (`ood.versus_base`)."
+    import numpy as np
+    fig, axs = plt.subplots(1, len(vs), figsize=(4 * len(vs), 3), squeeze=False)
+    for ax, (name, per) in zip(axs[0], vs.items()):
+        x, domains = np.arange(len(per)), list(per)
+        for k, (who, shift, color) in enumerate((('base_', -0.2, 'tab:gray'), ('', 0.2, 'tab:blue'))):
+            mid = [per[d][f'{who}loss'] for d in domains]
+            err = [[m - per[d][f'{who}loss_low'] for d, m in zip(domains, mid)],
+                   [per[d][f'{who}loss_high'] - m for d, m in zip(domains, mid)]]
+            ax.bar(x + shift, mid, 0.4, yerr=err, color=color, label='base' if who else name)
+        ax.set_xticks(x, domains, rotation=30, fontsize=8)
+        ax.set_title(f'{name} adapter vs the base model', fontsize=9)
+        ax.set_ylabel('token cross-entropy')
+        ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
 

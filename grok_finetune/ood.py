@@ -223,40 +223,7 @@ class OODEarlyStopping:
         self.streak = self.streak + 1 if value > self.threshold else 0
         return self.streak >= self.patience
 
-# %% ../nbs/13_ood_eval.ipynb #27310155
-def simulate_scores(rng: np.random.Generator,     # numpy Generator, advanced in place
-                    n_in: int = 1800,             # in-domain samples
-                    n_ood: int = 200,             # OOD samples
-                    acc_in: float = 0.6,          # mean in-domain token accuracy
-                    planted_drop: float = 0.15,   # true relative drop of the OOD accuracy
-                    concentration: float = 20.0,  # a + b of the Beta: higher, less spread between samples
-                    tokens: tuple = (30, 90),     # (min, max) scored tokens per sample
-                   ) -> list:
-    "Synthetic `score_examples` output: per-sample Beta difficulty around `acc_in` and `acc_in·(1−planted_drop)`."
-    out = []
-    for ood, n, mean in ((False, n_in, acc_in), (True, n_ood, acc_in * (1 - planted_drop))):
-        t = rng.integers(tokens[0], tokens[1] + 1, n)
-        c = rng.binomial(t, rng.beta(mean * concentration, (1 - mean) * concentration, n))
-        out += [{'domain': 'ood' if ood else 'in', 'ood': ood, 'correct': int(ci), 'total': int(ti), 'loss': 0.0}
-                for ci, ti in zip(c, t)]
-    return out
-
-def trigger_rate(planted_drop: float,   # true relative drop in every simulated evaluation
-                 evaluations: int = 2,  # evaluations per run
-                 runs: int = 500,       # simulated runs
-                 seed: int = 0,         # seeds the simulation
-                 **kwargs,              # `OODEarlyStopping` arguments, and `n_in`/`n_ood` of `simulate_scores`
-                ) -> float:
-    "Fraction of `runs` simulated runs whose `OODEarlyStopping(**kwargs)` fires within `evaluations` evaluations."
-    rng, fired = np.random.default_rng(seed), 0
-    sim = {k: kwargs.pop(k) for k in ('n_in', 'n_ood') if k in kwargs}
-    for _ in range(runs):
-        stopper = OODEarlyStopping(**kwargs)
-        fired += any(stopper.update(drop_report(simulate_scores(rng, planted_drop=planted_drop, **sim)))
-                     for _ in range(evaluations))
-    return fired / runs
-
-# %% ../nbs/13_ood_eval.ipynb #bcc41648
+# %% ../nbs/13_ood_eval.ipynb #05a3b8f5
 def simulated_probe(rng: np.random.Generator,     # advanced in place
                     domains: dict,                # {domain: (n_samples, mean accuracy, ood)}
                     concentration: float = 20.0,  # a + b of the per-sample Beta: higher, less spread
@@ -277,6 +244,35 @@ def simulated_scores(rng: np.random.Generator, probe: list, factors: Optional[di
              'correct': int(rng.binomial(s['total'], min(1.0, s['p'] * factors.get(s['domain'], 1.0))))}
             for s in probe]
 
+# %% ../nbs/13_ood_eval.ipynb #27310155
+def simulate_scores(rng: np.random.Generator,     # numpy Generator, advanced in place
+                    n_in: int = 1800,             # in-domain samples
+                    n_ood: int = 200,             # OOD samples
+                    acc_in: float = 0.6,          # mean in-domain token accuracy
+                    planted_drop: float = 0.15,   # true relative drop of the OOD accuracy
+                    concentration: float = 20.0,  # a + b of the Beta: higher, less spread between samples
+                    tokens: tuple = (30, 90),     # (min, max) scored tokens per sample
+                   ) -> list:
+    "One evaluation of fresh `simulated_probe` samples: in-domain accuracy around `acc_in`, OOD `planted_drop` lower."
+    domains = {'in': (n_in, acc_in, False), 'ood': (n_ood, acc_in * (1 - planted_drop), True)}
+    return simulated_scores(rng, simulated_probe(rng, domains, concentration, tokens))
+
+def trigger_rate(planted_drop: float,   # true relative drop in every simulated evaluation
+                 evaluations: int = 2,  # evaluations per run
+                 runs: int = 500,       # simulated runs
+                 seed: int = 0,         # seeds the simulation
+                 **kwargs,              # `OODEarlyStopping` arguments, and `n_in`/`n_ood` of `simulate_scores`
+                ) -> float:
+    "Fraction of `runs` simulated runs whose `OODEarlyStopping(**kwargs)` fires within `evaluations` evaluations."
+    rng, fired = np.random.default_rng(seed), 0
+    sim = {k: kwargs.pop(k) for k in ('n_in', 'n_ood') if k in kwargs}
+    for _ in range(runs):
+        stopper = OODEarlyStopping(**kwargs)
+        fired += any(stopper.update(drop_report(simulate_scores(rng, planted_drop=planted_drop, **sim)))
+                     for _ in range(evaluations))
+    return fired / runs
+
+# %% ../nbs/13_ood_eval.ipynb #bcc41648
 def forgetting_stop_rate(domains: dict,          # the probe, as for `simulated_probe`
                          factors: list,          # per evaluation: {domain: accuracy factor against the base}
                          runs: int = 200,        # simulated runs

@@ -144,18 +144,22 @@ def _num(x, fmt: str) -> str: return format(float('nan') if x is None else x, fm
 
 def format_summary(summary: dict) -> str:
     "The evaluation summary of a run as a small text table: each adapter next to the base model."
-    lines = [f"{'adapter':<10} {'val loss':>9} {'own loss: base → adapter':>25} {'worst fall elsewhere':>28} "
-             f"{'ΔW norm':>9} {'flatness':>10} {'sharpness':>10}"]
+    lines = [f"{'adapter':<10} {'val loss':>9} {'own loss: base → adapter':>25} {'worst fall elsewhere':>22} "
+             f"{'ΔW norm':>8} {'flatness: base → adapter':>25} {'sharpness: base → adapter':>26}"]
     for name, m in summary.items():
-        if name in ('ood', 'learning'): continue
-        own = f"{_num(m.get('base_loss'), '.3f')} → {_num(m.get('own_loss'), '.3f')}"
+        if name in ('ood', 'learning', 'forgetting'): continue
+        pair = lambda k, f, now=None: f"{_num(m.get('base_' + k), f)} → {_num(m.get(now or k), f)}"
         worst = f"{m.get('worst_other') or '-'} {_num(m.get('worst_other_drop'), '+.1%')}"
-        lines.append(f"{name:<10} {_num(m['val_loss'], '>9.3f')} {own:>25} {worst:>28} "
-                     f"{_num(m['update_fro'], '>9.3f')} {_num(m['flatness'], '>10.2e')} {_num(m['sharpness'], '>10.2e')}")
+        lines.append(f"{name:<10} {_num(m['val_loss'], '>9.3f')} {pair('loss', '.3f', 'own_loss'):>25} {worst:>22} "
+                     f"{_num(m['update_fro'], '>8.3f')} {pair('flatness', '.2e'):>25} {pair('sharpness', '.2e'):>26}")
+    if 'forgetting' in summary:
+        f = summary['forgetting']
+        lines.append(f"forgetting watch: {f['evaluations']} evaluations, worst watched drop below the base "
+                     f"{_num(f['worst_drop'], '.1%')}; " + (f"stopped: {f['stop_reason']}" if f['stopped'] else 'no stop'))
     if 'ood' in summary:
         o = summary['ood']
-        lines.append(f"OOD probe ({o['adapter']} adapter): token accuracy {o['acc_in']:.3f} in-domain vs "
-                     f"{o['acc_ood']:.3f} OOD, relative drop {o['relative_drop']:.1%} (threshold {o['threshold']:.0%})")
+        lines.append(f"in-domain vs OOD gap ({o['adapter']} adapter, secondary: not the stop signal): token accuracy "
+                     f"{o['acc_in']:.3f} vs {o['acc_ood']:.3f}, gap {o['relative_drop']:.1%}")
         lines += [f'  warning: {w}' for w in o.get('warnings', [])]
     if 'learning' in summary:
         s, ok = summary['learning'], all(summary['learning']['checks'].values())

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['GROK_TARGET_MODULES', 'TrainConfig', 'load_domain_map', 'lora_config', 'activate_adapter', 'add_domain_adapters',
            'routed_forward', 'domain_batches', 'module_key', 'lora_layers', 'base_weight', 'base_weights',
-           'merged_weight', 'resolve_layers', 'adapter_active', 'save_adapters', 'load_adapters', 'merge_adapter',
-           'lora_tensors', 'evaluate_loss', 'TrainResult', 'train_lora']
+           'merged_weight', 'resolve_layers', 'adapter_active', 'add_base_adapter', 'save_adapters', 'load_adapters',
+           'merge_adapter', 'lora_tensors', 'evaluate_loss', 'TrainResult', 'train_lora']
 
 # %% ../nbs/08_lora.ipynb #13913e3b
 import copy, json, os, random, shutil, time, weakref
@@ -274,6 +274,19 @@ def adapter_active(model, name: Optional[str] = None):
     finally:
         activate_adapter(model, previous, train_all=False)
         for n, p in model.named_parameters(): p.requires_grad_(flags[n])
+
+# %% ../nbs/08_lora.ipynb #7e1fc64b
+def add_base_adapter(model,               # a peft model with at least one adapter
+                     name: str = 'base',  # the new adapter's name (kept if it already exists)
+                     like: Optional[str] = None,  # adapter whose shape to copy; default: the active one
+                    ) -> str:
+    "Add adapter `name` shaped like `like` with B = 0, so the model through it is the base model; its name."
+    pm = _peft(model)
+    if name not in pm.peft_config:
+        config = copy.deepcopy(pm.peft_config[like or pm.active_adapter])
+        config.inference_mode, config.init_lora_weights = False, True
+        pm.add_adapter(name, config)
+    return name
 
 # %% ../nbs/08_lora.ipynb #0011c76c
 def save_adapters(model, out_dir, names: Optional[Sequence[str]] = None) -> Path:

@@ -19,9 +19,9 @@ from .lora import adapter_active
 from .measure import MeasureCallback, load_model, load_tokenized
 
 # %% auto #0
-__all__ = ['build_probing_set', 'score_examples', 'exact_match', 'relative_drop', 'drop_report', 'format_report', 'paired_drop',
-           'forgetting_report', 'ForgettingStop', 'OODCallback', 'loss_summary', 'compare_scores', 'versus_base',
-           'format_versus_base', 'eval_xdomain_main']
+__all__ = ['build_probing_set', 'score_examples', 'exact_match', 'add_exact_match', 'relative_drop', 'drop_report',
+           'format_report', 'paired_drop', 'forgetting_report', 'ForgettingStop', 'OODCallback', 'loss_summary',
+           'exact_match_summary', 'compare_scores', 'versus_base', 'format_versus_base', 'eval_xdomain_main']
 
 # %% ../nbs/13_ood_eval.ipynb #13a85e58
 def build_probing_set(in_domain: Sequence[dict],      # validation records of the trained domain(s)
@@ -123,6 +123,15 @@ def exact_match(model: nn.Module,             # a causal LM (peft or not)
     finally: model.train(was_training)
     return gen[0, first:].tolist() == answer
 
+def add_exact_match(model: nn.Module,           # a causal LM (peft or not), scored as it is
+                    examples: Sequence[dict],   # the tokenized examples behind `scores`, in the same order
+                    scores: list,               # `score_examples(model, examples)`, updated in place
+                    max_answer_tokens: int = 16, # answers longer than this get None (not short)
+                   ) -> list:
+    "`scores` with each sample's `exact_match` (greedy answer equals the reference; None when the answer is long)."
+    for s, ex in zip(scores, examples): s['exact_match'] = exact_match(model, ex, max_answer_tokens)
+    return scores
+
 # %% ../nbs/13_ood_eval.ipynb #a4309c9c
 def wilson_interval(successes: float,  # number of successes (may be fractional)
                     n: float,          # number of trials, or an effective sample size
@@ -188,7 +197,9 @@ def drop_report(scores: Sequence[dict],   # `score_examples` output
                                      [s['total'] for s in scores if s['ood'] == flag], z)
               for flag in (False, True)}
     drop, warnings = relative_drop(pooled[False], pooled[True], z), []
-    if pooled[True]['n_samples'] and drop['half_width'] > threshold / 3:
+    if pooled[True]['n_samples'] and not math.isfinite(drop['half_width']):
+        warnings.append('the in-domain accuracy is 0 (or one sample only): the relative gap has no interval')
+    elif pooled[True]['n_samples'] and drop['half_width'] > threshold / 3:
         need = math.ceil(pooled[True]['n_samples'] * (drop['half_width'] / (threshold / 3)) ** 2)
         warnings.append(f"only {pooled[True]['n_samples']} OOD samples: the drop is known to ±{drop['half_width']:.3f}"
                         f", too wide to tell a {threshold:.0%} drop from a harmless one; use about {need} OOD samples")
@@ -379,7 +390,7 @@ class ForgettingStop:
         w = watched.get(worst, {})
         self.history.append({'worst': worst, **{k: w.get(k, float('nan')) for k in ('drop', 'drop_low', 'drop_high')},
                              'threshold': self.threshold, 'over': over, 'stop': self.streak >= self.patience,
-                             'domains': report})
+                             'watched': sorted(watched), 'domains': report})
         return self.streak >= self.patience
 
 # %% ../nbs/13_ood_eval.ipynb #196bb59f
@@ -388,17 +399,25 @@ def _ood_metrics(rep: dict, decision: dict) -> dict:
     out = {'ood/acc_in': rep['in_domain']['accuracy'], 'ood/acc_ood': rep['ood']['accuracy'],
            'ood/gap': rep['drop'], 'ood/gap_low': rep['drop_low'], 'ood/gap_high': rep['drop_high'],
            'ood/forgetting': decision['drop'], 'ood/forgetting_low': decision['drop_low'],
-           'ood/forgetting_high': decision['drop_high']}
+           'ood/forgetting_high': decision['drop_high'], 'ood/threshold': decision['threshold'],
+           'ood/over': float(decision['over']), 'ood/stop': float(decision['stop'])}
     for d, v in decision['domains'].items():
         out.update({f'ood/acc/{d}': v['acc_now'], f'ood/base_acc/{d}': v['acc_ref'],
-                    f'ood/change/{d}': v['acc_now'] - v['acc_ref'], f'ood/loss/{d}': rep['domains'][d]['loss']})
+                    f'ood/change/{d}': v['acc_now'] - v['acc_ref'], f'ood/loss/{d}': rep['domains'][d]['loss'],
+                    f'ood/drop/{d}': v['drop'], f'ood/drop_low/{d}': v['drop_low'],
+                    f'ood/drop_high/{d}': v['drop_high'], f'ood/watched/{d}': float(d in decision['watched'])})
     return out
 
 # %% ../nbs/13_ood_eval.ipynb #f05d3261
-def _base_scores(model: nn.Module, examples: Sequence[dict], batch_size: int) -> list:
-    "Scores of `model` with its adapters off (a peft model), or as it is."
+def _score_all(model: nn.Module, examples: Sequence[dict], batch_size: int, exact_match_tokens: int = 0) -> list:
+    "`score_examples` of `model` as it is, with exact match of short answers if `exact_match_tokens`."
+    scores = score_examples(model, examples, batch_size)
+    return add_exact_match(model, examples, scores, exact_match_tokens) if exact_match_tokens else scores
+
+def _base_scores(model: nn.Module, examples: Sequence[dict], batch_size: int, exact_match_tokens: int = 0) -> list:
+    "`_scores` of `model` with its adapters off (a peft model), or as it is."
     off = model.disable_adapter() if hasattr(model, 'disable_adapter') else contextlib.nullcontext()
-    with off: return score_examples(model, examples, batch_size)
+    with off: return _score_all(model, examples, batch_size, exact_match_tokens)
 
 class OODCallback(MeasureCallback):
     "Each evaluation: per-domain accuracy on `examples` against the base model, and a stop when a domain is forgotten."
@@ -415,12 +434,8 @@ class OODCallback(MeasureCallback):
     def _scores(self, model: nn.Module) -> list:
         with adapter_active(model, self.adapter_name):
             if self.stopper.reference == 'base' and self.stopper.ref is None:
-                self.stopper.set_reference(_base_scores(model, self.examples, self.batch_size))
-            scores = score_examples(model, self.examples, self.batch_size)
-            if self.exact_match_tokens:
-                for s, ex in zip(scores, self.examples):
-                    s['exact_match'] = exact_match(model, ex, self.exact_match_tokens)
-        return scores
+                self.stopper.set_reference(_base_scores(model, self.examples, self.batch_size, self.exact_match_tokens))
+            return _score_all(model, self.examples, self.batch_size, self.exact_match_tokens)
 
     def measure(self, state: TrainState) -> dict:
         "Score the probing set with `state.model`, update the stopping rule, return the metrics."
@@ -456,12 +471,22 @@ def _scored(scores: Sequence[dict], z: float) -> dict:
     return {'n_samples': acc['n_samples'], 'accuracy': acc['accuracy'], 'acc_low': acc['ci_low'],
             'acc_high': acc['ci_high'], **loss_summary(scores, z)}
 
+def exact_match_summary(scores: Sequence[dict], z: float = 1.96) -> dict:
+    "Share of samples with a short answer (`exact_match` not None) answered exactly, with its Wilson interval."
+    hits = [bool(s['exact_match']) for s in scores if s.get('exact_match') is not None]
+    if not hits: return {}
+    lo, hi = wilson_interval(sum(hits), len(hits), z)
+    return {'exact_match': sum(hits) / len(hits), 'em_low': lo, 'em_high': hi, 'em_n': len(hits)}
+
 def compare_scores(base: Sequence[dict], now: Sequence[dict], z: float = 1.96) -> dict:
-    "Paired base → now on the same samples: both sides' loss and accuracy with intervals, the changes, the drop."
+    "Paired base → now on the same samples: loss, accuracy and exact match (if scored) with intervals, the changes."
     b, a, drop = _scored(base, z), _scored(now, z), paired_drop(base, now, z)
+    em_b, em_a = exact_match_summary(base, z), exact_match_summary(now, z)
+    em = {**em_a, **{f'base_{k}': v for k, v in em_b.items() if k != 'em_n'}} if em_a and em_b else {}
+    if em: em['em_change'] = em_a['exact_match'] - em_b['exact_match']
     return {**a, **{f'base_{k}': v for k, v in b.items() if k != 'n_samples'},
             'loss_change': a['loss'] - b['loss'], 'acc_change': a['accuracy'] - b['accuracy'],
-            'drop': drop['drop'], 'drop_low': drop['drop_low'], 'drop_high': drop['drop_high']}
+            'drop': drop['drop'], 'drop_low': drop['drop_low'], 'drop_high': drop['drop_high'], **em}
 
 # %% ../nbs/13_ood_eval.ipynb #d29dcb07
 def versus_base(model: nn.Module,             # a peft model holding the adapters
@@ -469,23 +494,28 @@ def versus_base(model: nn.Module,             # a peft model holding the adapter
                 adapters: Sequence[str],      # the adapters to compare with the base
                 batch_size: int = 8,          # rows per forward pass
                 z: float = 1.96,              # normal quantile: 1.96 for 95 %
+                exact_match_tokens: int = 0,  # also score exact match of answers up to this many tokens (0: no)
                ) -> dict:
     "Every adapter on every domain against the base model (adapters off): `{adapter: {domain: compare_scores}}`."
-    base = {d: _base_scores(model, rows, batch_size) for d, rows in domains.items()}
+    base = {d: _base_scores(model, rows, batch_size, exact_match_tokens) for d, rows in domains.items()}
     out = {}
     for name in progress(adapters, desc='adapters vs base'):
         with adapter_active(model, name):
-            out[name] = {d: compare_scores(base[d], score_examples(model, rows, batch_size), z)
+            out[name] = {d: compare_scores(base[d], _score_all(model, rows, batch_size, exact_match_tokens), z)
                          for d, rows in domains.items()}
     return out
 
 def format_versus_base(table: dict) -> str:
     "`versus_base` as a text table: per adapter and domain, base → adapter loss and accuracy, and the change."
-    lines = [f"{'adapter':<10} {'domain':<16} {'loss base → now':>17} {'Δ':>7} {'acc base → now':>15} {'95% CI':>15}"]
+    lines = [f"{'adapter':<10} {'domain':<16} {'loss base → now':>17} {'Δ':>7} {'acc base → now':>15} {'95% CI':>15}"
+             f" {'exact match base → now':>23}"]
     for name, per in table.items():
         for d, v in per.items():
+            em = (f"{v['base_exact_match']:>6.1%} → {v['exact_match']:.1%} (n={v['em_n']})"
+                  if 'exact_match' in v else '')
             lines.append(f"{name:<10} {d:<16} {v['base_loss']:>8.3f} → {v['loss']:<6.3f} {v['loss_change']:>+7.3f} "
-                         f"{v['base_accuracy']:>6.3f} → {v['accuracy']:<6.3f} [{v['acc_low']:.3f}, {v['acc_high']:.3f}]")
+                         f"{v['base_accuracy']:>6.3f} → {v['accuracy']:<6.3f} [{v['acc_low']:.3f}, {v['acc_high']:.3f}]"
+                         f" {em:>23}")
     return '\n'.join(lines)
 
 # %% ../nbs/13_ood_eval.ipynb #f3f1e72e
@@ -520,11 +550,9 @@ def eval_xdomain_cli(checkpoint: str,              # model folder, or peft adapt
     rows = _probe_rows(path, tokenizer, max_length)   # bad data fails before the model loads
     model = load_model(checkpoint, base)
     check_token_rows(rows, path, model.config.vocab_size)
-    base_scores = _base_scores(model, rows, batch_size) if hasattr(model, 'disable_adapter') else None
-    scores = base_scores if base_only and base_scores is not None else score_examples(model, rows, batch_size)
-    if exact_match_tokens:
-        with (model.disable_adapter() if base_only and base_scores is not None else contextlib.nullcontext()):
-            for s, ex in zip(scores, rows): s['exact_match'] = exact_match(model, ex, exact_match_tokens)
+    has_base = hasattr(model, 'disable_adapter')
+    base_scores = _base_scores(model, rows, batch_size, exact_match_tokens) if has_base else None
+    scores = base_scores if base_only and has_base else _score_all(model, rows, batch_size, exact_match_tokens)
     rep = drop_report(scores, threshold)
     rep.update(checkpoint=str(checkpoint), data=str(data), scored='base' if base_only else 'checkpoint')
     print(format_report(rep))

@@ -20,8 +20,9 @@ from .lora import TrainConfig
 from .split import SplitConfig
 
 # %% auto #0
-__all__ = ['STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path',
-           'load_run_config', 'check_run_config', 'StageResult', 'run_stage', 'base_model_path', 'free_port',
+__all__ = ['BASE_ADAPTER', 'FLATNESS_NOTE', 'FORGETTING_KEYS', 'STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig',
+           'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path', 'load_run_config', 'check_run_config',
+           'StageResult', 'run_stage', 'base_model_path', 'free_port', 'forgetting_history', 'plot_forgetting',
            'learning_checks', 'eval_summary', 'plot_versus_base', 'write_html_report', 'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
@@ -76,13 +77,17 @@ class EvalConfig:
     sharpness_epsilon: float = 1e-3         # Keskar box size
     sharpness_subspace_dim: int = 10        # random subspace dimension (0: full adapter space)
     sharpness_maxiter: int = 10
+    sharpness_method: Literal['lbfgsb', 'pga'] = 'lbfgsb'   # optimiser in the box (12_sharpness)
     sharpness_threshold: Optional[float] = None   # flag adapters whose sharpness exceeds this
     ood_domain: str = 'medical'             # the adapter probed with unseen-domain material
     ood_share: float = 0.1                  # share of OOD samples in the probing set
-    ood_threshold: float = 0.12             # relative accuracy drop that counts as failing
+    ood_threshold: float = 0.12             # relative accuracy drop below the base model that counts as forgetting
+    stop_on_forgetting: bool = True         # stop training when the `ood_domain` adapter forgets (`ood.OODCallback`)
+    forgetting_patience: int = 2            # evaluations in a row above `ood_threshold` before stopping
+    exact_match_tokens: int = 16            # exact match for answers up to this many tokens (0: none)
 
     def __post_init__(self):
-        for key in ('batch_size', 'max_batches', 'flatness_draws'):
+        for key in ('batch_size', 'max_batches', 'flatness_draws', 'forgetting_patience'):
             if getattr(self, key) < 1: raise ConfigError(f'eval.{key} must be >= 1, got {getattr(self, key)}')
         if not 0 < self.ood_threshold < 1:
             raise ConfigError(f'eval.ood_threshold must be in (0, 1), got {self.ood_threshold}')
@@ -412,7 +417,8 @@ def launch_command(cfg: RunConfig, args: list) -> list:
 def _train_workdir(cfg: RunConfig, run_dir) -> Path:
     "`.work/train` of the run, emptied when the training inputs changed (else its checkpoints let a run resume)."
     tok_dir, work = Path(run_dir)/'tokenize', Path(run_dir)/'.work'/'train'
-    key = config_hash({'train': cfg.train, 'nproc': cfg.nproc, 'launcher': cfg.launcher,
+    watch = {k: config_section(cfg, f'eval.{k}') for k in FORGETTING_KEYS}
+    key = config_hash({'train': cfg.train, 'nproc': cfg.nproc, 'launcher': cfg.launcher, 'watch': watch,
                        'data': file_sha256(tok_dir/'train.jsonl'), 'base': file_sha256(base_model_path(cfg, run_dir))})
     if (work/'_key').exists() and (work/'_key').read_text() != key: shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
@@ -429,7 +435,18 @@ def _train_args(cfg: RunConfig, run_dir, work: Path) -> list:
     args = ['--config', str(work/'train.yaml'), '--model', str(base_model_path(cfg, run_dir)),
             '--data', str(tok_dir/'train.jsonl'), '--val_data', str(tok_dir/'val.jsonl')]
     if cfg.model.quantization != 'none': args += ['--quantization', cfg.model.quantization]
-    return args
+    return args + _forgetting_args(cfg, run_dir, work)
+
+def _forgetting_args(cfg: RunConfig, run_dir, work: Path) -> list:
+    "`--ood_probe ...` of the forgetting watch: the `eval.ood_domain` adapter's validation rows and every OOD row."
+    tok_dir, e = Path(run_dir)/'tokenize', cfg.eval
+    ood = list(read_jsonl(tok_dir/'ood.jsonl', progress=False)) if (tok_dir/'ood.jsonl').exists() else []
+    if not (ood and cfg.train.eval_every): return []
+    own = [r for r in read_jsonl(tok_dir/'val.jsonl', progress=False) if r.get('domain') == e.ood_domain]
+    write_jsonl(own + ood, work/'probe.jsonl')
+    args = ['--ood_probe', str(work/'probe.jsonl'), '--ood_adapter', e.ood_domain, '--ood_threshold',
+            str(e.ood_threshold), '--ood_patience', str(e.forgetting_patience)]
+    return args + ([] if e.stop_on_forgetting else ['--ood_watch_only'])
 
 def _plot_train_loss(log: list, nproc: int, path: Path):
     "Train loss per domain (batches are single-domain, so a pooled curve zig-zags between domains) and val loss."
@@ -445,6 +462,36 @@ def _plot_train_loss(log: list, nproc: int, path: Path):
     ax.set_title(f'LoRA training, {nproc} processes')
     ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc='upper left')
     _savefig(fig, path)
+
+# %% ../nbs/14_pipeline.ipynb #45e39ed8
+def forgetting_history(log: list) -> list:
+    "Per evaluation and probe domain in `train_log.jsonl`: base and current accuracy, the drop with its CI, the decision."
+    rows = []
+    for r in (r for r in log if 'ood/forgetting' in r):
+        for d in sorted(k[len('ood/drop/'):] for k in r if k.startswith('ood/drop/')):
+            watched, drop, low = bool(r[f'ood/watched/{d}']), r[f'ood/drop/{d}'], r[f'ood/drop_low/{d}']
+            rows.append({'step': r['step'], 'domain': d, 'base_acc': r[f'ood/base_acc/{d}'], 'acc': r[f'ood/acc/{d}'],
+                         'drop': drop, 'drop_low': low, 'drop_high': r[f'ood/drop_high/{d}'], 'watched': watched,
+                         'threshold': r['ood/threshold'], 'over': watched and drop > r['ood/threshold'] and low > 0,
+                         'stop': bool(r['ood/stop'])})
+    return rows
+
+def plot_forgetting(history: list, stop_reason: str = ''):
+    "Each probe domain's relative accuracy drop below the base model over steps, with its 95 % band and the threshold."
+    fig, ax = plt.subplots(figsize=(6, 3))
+    for d in sorted({h['domain'] for h in history}):
+        hs = [h for h in history if h['domain'] == d]
+        steps = [h['step'] for h in hs]
+        line, = ax.plot(steps, [h['drop'] for h in hs], marker='o', label=d + ('' if hs[-1]['watched'] else ' (not watched)'))
+        ax.fill_between(steps, [h['drop_low'] for h in hs], [h['drop_high'] for h in hs], color=line.get_color(), alpha=.2)
+    ax.axhline(history[0]['threshold'], color='tab:red', ls='--', lw=1, label='threshold')
+    stops = [h['step'] for h in history if h['stop']]
+    if stops: ax.axvline(stops[0], color='k', lw=1, label=f'stopped at step {stops[0]}')
+    ax.set_xlabel('step'); ax.set_ylabel('accuracy drop vs base')
+    ax.set_title('forgetting watch' + (f': {stop_reason[:60]}' if stop_reason else ''), fontsize=9)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/14_pipeline.ipynb #3cb861fc
 def stage_train(cfg: RunConfig, run_dir, out: Path) -> StageReport:
@@ -464,8 +511,10 @@ def stage_train(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     log = list(read_jsonl(out/'train_log.jsonl', progress=False))
     losses = [(r['step'], r['loss']) for r in log if 'loss' in r]
     if losses: _plot_train_loss(log, cfg.nproc, out/'train_loss.png')
+    history = forgetting_history(log)
+    if history: _savefig(plot_forgetting(history, result.get('stop_reason', '')), out/'forgetting.png')
     rep.n_in = rep.n_out = sum(1 for _ in read_jsonl(run_dir/'tokenize'/'train.jsonl', progress=False))
-    rep.extra.update(nproc=cfg.nproc, resumed_from=result.get('resumed_from', 0),
+    rep.extra.update(nproc=cfg.nproc, resumed_from=result.get('resumed_from', 0), stop_reason=result.get('stop_reason', ''),
                      steps=losses[-1][0] if losses else 0, final_loss=losses[-1][1] if losses else None,
                      adapters=sorted(p.name for p in (out/'adapters').iterdir() if p.is_dir()),
                      val=[r for r in log if any(k.startswith('val_loss') for k in r)][-1:])
@@ -481,19 +530,32 @@ def _load_eval_model(cfg: RunConfig, run_dir):
     base = AutoModelForCausalLM.from_pretrained(str(base_model_path(cfg, run_dir)), dtype=torch.float32)
     return load_adapters(base, Path(run_dir)/'train'/'adapters').eval()
 
-def _adapter_measures(model, name: str, batches: list, e: EvalConfig, seed: int) -> dict:
-    "Update norms, average-case flatness and Keskar sharpness of adapter `name` on its domain's `batches`."
-    from grok_finetune.flatness import update_norms, update_norm_summary, average_flatness
+BASE_ADAPTER = '_base'   # B = 0 (`lora.add_base_adapter`): the base model, perturbed in an adapter's space
+
+def _flat_sharp(model, name: str, batches: list, e: EvalConfig, seed: int) -> tuple:
+    "Average-case flatness and Keskar sharpness of adapter `name` (made active) on `batches`."
+    from grok_finetune.flatness import average_flatness
     from grok_finetune.lora import activate_adapter
     from grok_finetune.sharpness import keskar_sharpness
     activate_adapter(model, name)
-    norms = update_norm_summary(update_norms(model, adapter_name=name))
     flat = average_flatness(model, batches, sigma=e.flatness_sigma, n_draws=e.flatness_draws, seed=seed,
                             adapter_name=name)
     sharp = keskar_sharpness(model, batches, epsilon=e.sharpness_epsilon, subspace_dim=e.sharpness_subspace_dim or None,
-                             maxiter=e.sharpness_maxiter, max_batches=e.max_batches, seed=seed)
+                             maxiter=e.sharpness_maxiter, max_batches=e.max_batches, seed=seed, adapter_name=name,
+                             method=e.sharpness_method)
+    return flat, sharp
+
+def _adapter_measures(model, name: str, batches: list, e: EvalConfig, seed: int) -> dict:
+    "Update norms, average-case flatness and Keskar sharpness of adapter `name` on its domain's `batches`."
+    from grok_finetune.flatness import update_norms, update_norm_summary
+    from grok_finetune.lora import activate_adapter, add_base_adapter
+    activate_adapter(model, name)
+    norms = update_norm_summary(update_norms(model, adapter_name=name))
+    flat, sharp = _flat_sharp(model, name, batches, e, seed)
+    base_flat, base_sharp = _flat_sharp(model, add_base_adapter(model, BASE_ADAPTER, like=name), batches, e, seed)
+    activate_adapter(model, name)
     m = {'n_val': sum(int(b['input_ids'].shape[0]) for b in batches), 'update_norms': norms, 'flatness': flat,
-         'sharpness': sharp}
+         'sharpness': sharp, 'base_flatness': base_flat, 'base_sharpness': base_sharp}
     if e.sharpness_threshold is not None and sharp.get('sharpness', 0) > e.sharpness_threshold:
         m['sharpness_flag'] = f'sharpness {sharp["sharpness"]:.3g} > threshold {e.sharpness_threshold}'
     return m
@@ -517,7 +579,7 @@ def _versus_base(model, dmap, val: list, ood: list, adapters: list, e: EvalConfi
     domains = {d: [x for x in val if x['domain_id'] == i] for d, i in sorted(dmap.ids.items(), key=lambda kv: kv[1])}
     domains = {d: rows for d, rows in domains.items() if rows}
     if ood: domains[f"OOD {ood[0].get('domain', '')}".strip()] = ood
-    return versus_base(model, domains, adapters, batch_size=e.batch_size)
+    return versus_base(model, domains, adapters, batch_size=e.batch_size, exact_match_tokens=e.exact_match_tokens)
 
 # %% ../nbs/14_pipeline.ipynb #90f7bd7f
 def learning_checks(train_log: list,   # the run's `train_log.jsonl` records
@@ -560,6 +622,9 @@ def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     metrics['vs_base'] = _versus_base(model, dmap, val, ood, sorted(id_to_adapter.values()), e)
     train_log = list(read_jsonl(run_dir/'train'/'train_log.jsonl', progress=False))
     metrics['learning'] = learning_checks(train_log, metrics['vs_base'], model.config.vocab_size)
+    metrics['forgetting'] = forgetting_history(train_log)
+    result = run_dir/'train'/'report.json'
+    metrics['stop_reason'] = json.loads(result.read_text()).get('extra', {}).get('stop_reason', '') if result.exists() else ''
     write_json(metrics, out/'metrics.json')
     _savefig(plot_eval(metrics), out/'eval.png')
     if metrics['vs_base']: _savefig(plot_versus_base(metrics['vs_base']), out/'vs_base.png')
@@ -569,7 +634,7 @@ def stage_eval(cfg: RunConfig, run_dir, out: Path) -> StageReport:
 
 # %% ../nbs/14_pipeline.ipynb #85f0494c
 def eval_summary(metrics: dict) -> dict:
-    "Per adapter: val loss, own-domain loss against the base's, worst fall elsewhere, update norm, flatness, sharpness."
+    "Per adapter: val loss, own-domain loss vs the base's, worst fall elsewhere, flatness and sharpness vs the base's."
     out, vs = {}, metrics.get('vs_base', {})
     for name, m in metrics.get('domains', {}).items():
         own, others = vs.get(name, {}).get(name, {}), {d: v for d, v in vs.get(name, {}).items() if d != name}
@@ -579,7 +644,9 @@ def eval_summary(metrics: dict) -> dict:
                      'worst_other_drop': others[worst]['drop'] if worst else None,
                      'update_fro': m['update_norms'].get('update_fro'),
                      'flatness': m['flatness'].get('avg_flatness'),
-                     'sharpness': m['sharpness'].get('sharpness')}
+                     'base_flatness': m.get('base_flatness', {}).get('avg_flatness'),
+                     'sharpness': m['sharpness'].get('sharpness'),
+                     'base_sharpness': m.get('base_sharpness', {}).get('sharpness')}
     if 'ood' in metrics:
         o = metrics['ood']
         out['ood'] = {'adapter': o.get('adapter'), 'acc_in': o['in_domain'].get('accuracy'),
@@ -587,13 +654,19 @@ def eval_summary(metrics: dict) -> dict:
                       'relative_drop': o.get('drop'), 'threshold': o.get('threshold'),
                       'warnings': o.get('warnings', [])}
     if 'learning' in metrics: out['learning'] = metrics['learning']
+    if metrics.get('forgetting'):
+        watched = [h for h in metrics['forgetting'] if h['watched']]
+        out['forgetting'] = {'evaluations': len({h['step'] for h in metrics['forgetting']}),
+                             'worst_drop': max((h['drop'] for h in watched), default=None),
+                             'stopped': any(h['stop'] for h in metrics['forgetting']),
+                             'stop_reason': metrics.get('stop_reason', '')}
     return out
 
 # %% ../nbs/14_pipeline.ipynb #49ba85a3
 def plot_eval(metrics: dict):
     "Per-adapter validation loss, sharpness and flatness, and the OOD accuracy with its drop, in one figure."
     s = eval_summary(metrics)
-    names = [k for k in s if k not in ('ood', 'learning')]
+    names = [k for k in s if k not in ('ood', 'learning', 'forgetting')]
     fig, axs = plt.subplots(1, 4, figsize=(12, 3))
     titles = {'val_loss': 'validation loss', 'sharpness': 'Keskar sharpness φ (%)',
               'flatness': 'avg-case flatness (Δ loss)'}
@@ -659,12 +732,72 @@ def _versus_base_table(vs: dict) -> str:
              'samples': v['n_samples']} for name, per in vs.items() for d, v in per.items()]
     return _html_table(rows, list(rows[0]) if rows else [])
 
+FLATNESS_NOTE = ('Average-case flatness is the mean loss increase over K random nudges of the merged weights, minus '
+                 'the unperturbed loss. It is an estimate from K draws: when the true increase is smaller than its '
+                 'sampling spread it can come out slightly below zero. A negative value means "flat to within the '
+                 'noise of K draws", never that noise lowers the loss; more draws (eval.flatness_draws) narrow it. '
+                 'The base column is the base model seen through an adapter with B = 0 (lora.add_base_adapter), '
+                 'nudged and boxed in the same space.')
+
+def _measures_table(summary: dict) -> str:
+    "Flatness and sharpness of each adapter next to the base model's, as an HTML table."
+    num = lambda x, f: '' if x is None else format(x, f)
+    pair = lambda m, k, f, now=None: f"{num(m.get('base_' + k), f)} → {num(m.get(now or k), f)}"
+    rows = [{'adapter': n, 'val loss': num(m['val_loss'], '.3f'), 'own loss: base → adapter': pair(m, 'loss', '.3f', 'own_loss'),
+             'avg-case flatness: base → adapter': pair(m, 'flatness', '.2e'),
+             'Keskar sharpness φ (%): base → adapter': pair(m, 'sharpness', '.2e'), '‖ΔW‖_F': num(m['update_fro'], '.3f')}
+            for n, m in summary.items() if isinstance(m, dict) and 'val_loss' in m]
+    return _html_table(rows, list(rows[0]) if rows else []) + f'<p>{html.escape(FLATNESS_NOTE)}</p>' if rows else ''
+
+def _forgetting_table(history: list) -> str:
+    "The forgetting watch's decision at each evaluation, per probe domain, as an HTML table."
+    rows = [{'step': h['step'], 'domain': h['domain'] + ('' if h['watched'] else ' (not watched)'),
+             'accuracy: base → now': f"{h['base_acc']:.3f} → {h['acc']:.3f}",
+             'drop below base (95% CI)': f"{h['drop']:+.1%} [{h['drop_low']:+.1%}, {h['drop_high']:+.1%}]",
+             'threshold': f"{h['threshold']:.0%}", 'over': 'yes' if h['over'] else 'no',
+             'decision': 'STOP' if h['stop'] else 'go on'} for h in history]
+    return _html_table(rows, list(rows[0]) if rows else [])
+
+def _learning_table(learning: dict) -> str:
+    "The three did-it-learn checks of `learning_checks`, each with its value and target."
+    l, ratios = learning, learning['own_loss_ratio']
+    rows = [{'check': 'train loss, last quarter vs first', 'value': f"{l['train_loss_first_quarter']:.3f} → "
+             f"{l['train_loss_last_quarter']:.3f} ({l['train_loss_fall']:.1%} lower)", 'target': '≥ 20 % lower',
+             'pass': l['checks']['train_loss_fall_at_least_20pct']},
+            {'check': 'own-domain loss ÷ base', 'value': ', '.join(f'{a} {r:.3f}' for a, r in ratios.items()),
+             'target': '≤ 0.9 each', 'pass': l['checks']['own_loss_at_most_0.9_base']},
+            {'check': 'worst own-domain loss vs ln V', 'value': f"{l['worst_own_loss']:.3f} vs {l['ln_vocab']:.3f}",
+             'target': '< ln V (a uniform guess)', 'pass': l['checks']['own_loss_below_ln_vocab']}]
+    return _html_table(rows, ['check', 'value', 'target', 'pass'])
+
 # %% ../nbs/14_pipeline.ipynb #9e459b88
+def _metric_sections(summary: dict, comparison: Optional[dict], forgetting: Optional[list]) -> list:
+    "The report's tables: learning checks, adapters vs base, flatness and sharpness, the early stop; all numbers."
+    parts = []
+    if 'learning' in summary: parts += ['<h2>Did the fine-tune learn?</h2>', _learning_table(summary['learning'])]
+    if comparison: parts += ['<h2>Each adapter against the base model</h2>', _versus_base_table(comparison)]
+    measures = _measures_table(summary)
+    if measures: parts += ['<h2>Flatness and sharpness against the base model</h2>', measures]
+    if forgetting:
+        f = summary.get('forgetting', {})
+        verdict = f"stopped: {f['stop_reason']}" if f.get('stopped') else 'the rule never stopped the run'
+        parts += ['<h2>Early stop on forgetting, over time</h2>', f'<p>{html.escape(verdict)}</p>',
+                  _forgetting_table(forgetting)]
+    if 'ood' in summary:
+        o = summary['ood']
+        parts.append(f"<p>In-domain vs OOD gap of the {html.escape(str(o['adapter']))} adapter (secondary, not the stop "
+                     f"signal): token accuracy {o['acc_in']:.3f} vs {o['acc_ood']:.3f}.</p>")
+    if summary:
+        parts.append('<details><summary>All numbers (JSON)</summary>'
+                     f'<pre>{html.escape(json.dumps(summary, indent=2, ensure_ascii=False, default=str))}</pre></details>')
+    return parts
+
 def write_html_report(run_dir,                         # the run directory holding the stage folders
                       stages: list,                    # `StageResult`s in pipeline order
                       metrics: Optional[dict] = None,  # final metrics to show
                       title: str = 'grok_finetune run',
                       comparison: Optional[dict] = None,  # `ood.versus_base` of the adapters, shown as a table
+                      forgetting: Optional[list] = None,  # `forgetting_history` of the training run
                      ) -> Path:
     "Write `run_dir/report.html` with the stage table, `metrics` and every PNG under `run_dir`, embedded."
     run_dir = Path(run_dir)
@@ -673,10 +806,7 @@ def write_html_report(run_dir,                         # the run directory holdi
             for s in stages]
     parts = [f'<h1>{html.escape(title)}</h1>', f'<p>{html.escape(str(run_dir))}</p>', '<h2>Stages</h2>',
              _html_table(rows, ['stage', 'seconds', 'skipped', 'in', 'out', 'dropped'])]
-    if comparison: parts += ['<h2>Each adapter against the base model</h2>', _versus_base_table(comparison)]
-    if metrics:
-        parts += ['<h2>Metrics</h2>',
-                  f'<pre>{html.escape(json.dumps(metrics, indent=2, ensure_ascii=False, default=str))}</pre>']
+    parts += _metric_sections(metrics or {}, comparison, forgetting)
     parts += _html_figures(run_dir, stages)
     head = f'<meta charset="utf-8"><title>{html.escape(title)}</title><style>{_REPORT_STYLE}</style>'
     with atomic_write(run_dir/'report.html') as f:
@@ -684,6 +814,7 @@ def write_html_report(run_dir,                         # the run directory holdi
     return run_dir/'report.html'
 
 # %% ../nbs/14_pipeline.ipynb #149b323d
+FORGETTING_KEYS = ('ood_domain', 'ood_threshold', 'stop_on_forgetting', 'forgetting_patience')  # the train stage's
 STAGES = {  # name: (function, config sections it reads, input files relative to the run dir or config paths)
     'prepare': (stage_prepare, ('data',), lambda c,
                 r: [resolve_path(p) for p in c.data.inputs + c.data.ood_inputs + [c.data.domain_map]]),
@@ -695,8 +826,9 @@ STAGES = {  # name: (function, config sections it reads, input files relative to
                  r: [r/'augment'/'records.jsonl', r/'prepare'/'ood.jsonl']),
     'model': (stage_model, ('model', 'seed'), lambda c,
               r: [r/'tokenize'/'tokenizer']),  # a local base is keyed by its path
-    'train': (stage_train, ('train', 'nproc', 'launcher', 'accelerate_config', 'model.quantization', 'seed'), lambda c,
-              r: [r/'tokenize'/'train.jsonl', r/'tokenize'/'val.jsonl', r/'model']),
+    'train': (stage_train, ('train', 'nproc', 'launcher', 'accelerate_config', 'model.quantization', 'seed',
+                            *(f'eval.{k}' for k in FORGETTING_KEYS)), lambda c,
+              r: [r/'tokenize'/'train.jsonl', r/'tokenize'/'val.jsonl', r/'tokenize'/'ood.jsonl', r/'model']),
     'eval': (stage_eval, ('eval', 'seed'), lambda c,
              r: [r/'tokenize'/'val.jsonl', r/'tokenize'/'ood.jsonl', r/'train'/'adapters', r/'model']),
 }
@@ -727,7 +859,8 @@ def run_pipeline(cfg: RunConfig,                 # the validated run config
                                  force=force, log=log))
     metrics = json.loads((run_dir/'eval'/'metrics.json').read_text()) if until == 'eval' else None
     write_html_report(run_dir, results, metrics=eval_summary(metrics) if metrics else None,
-                      title=f'grok_finetune run: {run_dir.name}', comparison=(metrics or {}).get('vs_base'))
+                      title=f'grok_finetune run: {run_dir.name}', comparison=(metrics or {}).get('vs_base'),
+                      forgetting=(metrics or {}).get('forgetting'))
     write_manifest(run_dir, config=cfg, inputs=[resolve_path(p) for p in cfg.data.inputs + cfg.data.ood_inputs],
                    counts={r.name: r.report.get('n_out') for r in results})
     if log: log(f'report: {run_dir/"report.html"}')

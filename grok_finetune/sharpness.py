@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_sharpness.ipynb #504b516b
 from __future__ import annotations
-import contextlib, copy, itertools, json, math, time
+import contextlib, itertools, json, math, time
 from pathlib import Path
 from typing import Callable, Optional
 import numpy as np
@@ -16,7 +16,7 @@ from fastcore.script import call_parse
 from .core import (ConfigError, DataError, TrainState, check_token_rows, get_logger, load_dataset_dir,
                                 read_jsonl, run_script, write_json)
 from .formats import eval_batches
-from .lora import adapter_active, merged_weight, resolve_layers
+from .lora import adapter_active, add_base_adapter, merged_weight, resolve_layers
 from .measure import MeasureCallback, each_adapter, lm_loss, load_model, load_tokenized
 
 # %% auto #0
@@ -325,14 +325,6 @@ class SharpnessCallback(MeasureCallback):
                 if self.stop: state.request_stop(msg)
         return metrics
 
-# %% ../nbs/12_sharpness.ipynb #9e4556e1
-def _zero_adapter(model, name: str = 'base') -> str:
-    "Add adapter `name` shaped like the active one with B = 0, so its merged weights are the base model's."
-    config = copy.deepcopy(model.peft_config[model.active_adapter])
-    config.inference_mode, config.init_lora_weights = False, True
-    model.add_adapter(name, config)
-    return name
-
 # %% ../nbs/12_sharpness.ipynb #a8db9e32
 @call_parse
 def compute_sharpness_cli(checkpoint: str,         # model folder, or peft adapter folder
@@ -360,7 +352,7 @@ def compute_sharpness_cli(checkpoint: str,         # model folder, or peft adapt
     res = {} if base_only and hasattr(model, 'peft_config') else phi()
     if hessian and res: res['hessian_top_eigenvalue'] = hessian_top_eigenvalue(model, batches)['eigenvalue']
     if hasattr(model, 'peft_config'):
-        with adapter_active(model, _zero_adapter(model)): base_res = phi(adapter_name='base')
+        with adapter_active(model, add_base_adapter(model)): base_res = phi(adapter_name='base')
         res = base_res if base_only else {**res, 'base': base_res}
     res.update(checkpoint=str(checkpoint), data=str(data), measured='base' if base_only else 'checkpoint')
     if out: write_json(res, out)

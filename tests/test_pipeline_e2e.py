@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 
 CLI = [str(Path(sys.executable).parent/'grok-finetune')]  # the installed console script
-REDUCED = ['--set', 'data.limit=150', '--set', 'train.max_steps=6', '--set', 'train.save_every=3', '--set', 'train.log_every=2',
+REDUCED = ['--set', 'data.limit=150', '--set', 'train.max_steps=6', '--set', 'train.save_every=3', '--set', 'train.log_every=2', '--set', 'train.eval_every=3',
            '--set', 'eval.max_batches=2', '--set', 'eval.flatness_draws=1', '--set', 'eval.sharpness_maxiter=2']
 
 def cli(*args, check=True):
@@ -64,11 +64,23 @@ def test_datasets_adapters_metrics_and_report(run_dir):
     metrics = json.loads((run_dir/'eval'/'metrics.json').read_text())
     assert set(metrics['domains']) == set(adapters)
     for m in metrics['domains'].values():
-        assert m['sharpness']['sharpness'] >= 0
-        assert 'avg_flatness' in m['flatness'] and m['update_norms']['update_fro'] > 0
+        assert m['sharpness']['sharpness'] >= 0 and m['base_sharpness']['sharpness'] >= 0
+        assert 'avg_flatness' in m['flatness'] and 'avg_flatness' in m['base_flatness']
+        assert m['update_norms']['update_fro'] > 0
     assert 0 <= metrics['ood']['in_domain']['accuracy'] <= 1 and 'drop' in metrics['ood']
+    # the forgetting watch ran at steps 3 and 6 against the base model, on the medical adapter's rows and the OOD rows
+    assert sorted({h['step'] for h in metrics['forgetting']}) == [3, 6]
+    assert {h['domain'] for h in metrics['forgetting']} == {'medical', 'biomed'}
+    assert all(0 <= h['base_acc'] <= 1 and h['drop_low'] <= h['drop'] <= h['drop_high'] for h in metrics['forgetting'])
+    assert not any(h['watched'] for h in metrics['forgetting'] if h['domain'] == 'medical')   # the trained domain
+    assert (run_dir/'train'/'forgetting.png').exists()
+    assert set(metrics['learning']['checks']) == {'train_loss_fall_at_least_20pct', 'own_loss_at_most_0.9_base',
+                                                  'own_loss_below_ln_vocab'}
     page = (run_dir/'report.html').read_text()
-    assert page.count('data:image/png;base64') >= 5 and '<td>train</td>' in page
+    assert page.count('data:image/png;base64') >= 6 and '<td>train</td>' in page
+    for section in ('Did the fine-tune learn?', 'Each adapter against the base model',
+                    'Flatness and sharpness against the base model', 'Early stop on forgetting, over time'):
+        assert f'<h2>{section}</h2>' in page, section
     augmented = [json.loads(l) for l in (run_dir/'augment'/'records.jsonl').read_text().splitlines()]
     assert any(r['kg_triples'] for r in augmented if r['split'] == 'train')
     assert not any(r['kg_triples'] for r in augmented if r['split'] != 'train')

@@ -21,7 +21,8 @@ from .core import (DataError, ConfigError, StageReport, sample_dir, shared_path,
 # %% auto #0
 __all__ = ['PAD_ID', 'BOS_ID', 'EOS_ID', 'UNK_ID', 'SEPARATOR_ID', 'MASK_ID', 'CONTROL_IDS', 'CJK_RANGES', 'GROK2_PAT_STR',
            'GROK2_SPECIAL_TOKENS', 'GROK2_CHAT_TEMPLATE', 'plain_backend', 'load_grok_tokenizer', 'offline_tokenizer',
-           'get_tokenizer', 'NormalizeConfig', 'normalize_text', 'tokenize_dataset', 'tokenize_file',
+           'get_tokenizer', 'token_id', 'is_byte_level', 'tokenizer_family', 'special_token_ids', 'NormalizeConfig',
+           'normalize_text', 'continuation_byte_ids', 'cap_ids', 'tokenize_dataset', 'tokenize_file',
            'tokenizer_report', 'plot_token_lengths', 'train_grok2_style_bpe', 'write_tok_json', 'grok2_stand_in_path',
            'tiktoken_encoding', 'load_grok2_tokenizer']
 
@@ -206,12 +207,50 @@ def offline_tokenizer(vocab_size: int = 4096) -> PreTrainedTokenizerFast:
     return wrap_tokenizer(backend, f'offline-bpe-{vocab_size} (stand-in trained on data/sample, not Grok-1)')
 
 # %% ../nbs/01_tokenizer.ipynb #948c27a3
-def get_tokenizer(source: Union[str, Path, None] = None) -> PreTrainedTokenizerFast:
-    "The tokenizer for a run: `source` if given, else `$GROK_TOKENIZER`, else the offline stand-in."
+def _grok2_source(source: str) -> Optional[str]:
+    "What `load_grok2_tokenizer` should read for `source`, or None when `source` names a Grok-1 tokenizer."
+    if source == 'grok2': return str(grok2_stand_in_path())
+    if source.startswith('grok2:'): return source[len('grok2:'):]
+    path = Path(source).expanduser()
+    if source.endswith('.tok.json') or (path.is_dir() and (path/'tokenizer.tok.json').exists()
+                                        and not (path/'tokenizer.model').exists()): return source
+    return None
+
+def get_tokenizer(source: Union[str, Path, None] = None,  # Grok-1 source (`load_grok_tokenizer`), a Grok-2 `tokenizer.tok.json`
+                                                          # or its folder, `grok2`, `grok2:<source>`; None: $GROK_TOKENIZER
+                 ) -> PreTrainedTokenizerFast:
+    "The tokenizer for a run: `source` if given, else `$GROK_TOKENIZER`, else the offline stand-in; Grok-2 for its sources."
     source = source or os.environ.get('GROK_TOKENIZER')
-    if source: return load_grok_tokenizer(source)
+    if source:
+        grok2_source = _grok2_source(str(source))
+        return load_grok_tokenizer(source) if grok2_source is None else load_grok2_tokenizer(grok2_source)
     get_logger('grok_finetune.tokenizer').info('no GROK_TOKENIZER: using the offline stand-in tokenizer')
     return offline_tokenizer()
+
+# %% ../nbs/01_tokenizer.ipynb #f2d0b716
+def token_id(tokenizer, piece: str) -> Optional[int]:
+    "The id of `piece` when `tokenizer` has it as one token, else None (never the unknown token's id)."
+    i = tokenizer.convert_tokens_to_ids(piece)
+    return None if i is None or i == tokenizer.unk_token_id else i
+
+def is_byte_level(tokenizer) -> bool:
+    "Whether `tokenizer` is a byte-level BPE (tiktoken, GPT-2 style: a token is bytes, shown one character per byte)."
+    backend = getattr(tokenizer, 'backend_tokenizer', None)
+    return backend is not None and backend.decoder is not None and b'"ByteLevel"' in backend.decoder.__getstate__()
+
+def tokenizer_family(tokenizer) -> str:
+    "`grok1` (Grok-1's layout, the offline stand-in too), `grok2` (Grok-2's byte BPE), `byte_level` or `other`."
+    layout = SPECIAL_PIECES + BYTE_PIECES
+    if tokenizer.convert_tokens_to_ids(layout) == list(range(len(layout))): return 'grok1'
+    if not is_byte_level(tokenizer): return 'other'
+    has_grok2_specials = all(token_id(tokenizer, t) is not None for t in ('<|pad|>', '<|separator|>', '<|eos|>'))
+    return 'grok2' if has_grok2_specials else 'byte_level'
+
+def special_token_ids(tokenizer) -> dict:
+    "Ids of `tokenizer`'s `pad`, `separator` (`<|separator|>`, else its `sep_token`) and `eos` tokens; None when absent."
+    separator = token_id(tokenizer, '<|separator|>')
+    return {'pad': tokenizer.pad_token_id, 'separator': tokenizer.sep_token_id if separator is None else separator,
+            'eos': tokenizer.eos_token_id}
 
 # %% ../nbs/01_tokenizer.ipynb #b5222006
 @dataclass
@@ -282,8 +321,14 @@ def normalize_text(text: str, cfg: Optional[NormalizeConfig] = None) -> str:
     return text
 
 # %% ../nbs/01_tokenizer.ipynb #4675a962
+@functools.lru_cache(maxsize=4)
+def _byte_level_continuations(tokenizer, n_ids: int) -> frozenset:
+    to_byte = _byte_chars()[1]          # printable character -> byte (the table of the Grok-2 section)
+    return frozenset(i for t, i in tokenizer.get_vocab().items() if t and 0x80 <= to_byte.get(t[0], 0) < 0xC0)
+
 def continuation_byte_ids(tokenizer) -> frozenset:
-    "Ids of the byte tokens `<0x80>`…`<0xBF>` of `tokenizer` (UTF-8 continuation bytes: never cut before one)."
+    "Ids of `tokenizer`'s tokens whose bytes start with a UTF-8 continuation byte (`0x80`-`0xBF`): never cut before one."
+    if is_byte_level(tokenizer): return _byte_level_continuations(tokenizer, len(tokenizer))
     return frozenset(tokenizer.convert_tokens_to_ids(BYTE_PIECES[0x80:0xC0]))
 
 def _char_safe(ids: list, end: int, cont: frozenset) -> int:
@@ -294,7 +339,7 @@ def cap_ids(ids: list,                       # token ids of one text
             limit: int,                      # most tokens per piece (`max_length - reserve`)
             overflow: str = 'truncate',      # `truncate`: first piece only; `segment`: all pieces
             cont: frozenset = frozenset(),   # continuation byte ids (from `continuation_byte_ids`)
-            separator_id: int = SEPARATOR_ID,
+            separator_id: int = SEPARATOR_ID,  # ends every segment but the last (`special_token_ids`)
            ) -> list:
     "Pieces of `ids` of at most `limit` tokens, cut at character boundaries; segments end with `separator_id`."
     if overflow not in ('truncate', 'segment'):
@@ -371,7 +416,7 @@ def _gc_paused():
     return paused(gc.isenabled, gc.disable, gc.enable)
 
 def _encode_and_cap(batch: pa.Table, tokenizer, text_column: str, limit: int, overflow: str,
-                    cont: frozenset) -> pa.Table:
+                    cont: frozenset, separator_id: Optional[int] = SEPARATOR_ID) -> pa.Table:
     chunks = encode_chunks(batch.column(text_column).to_pylist(), tokenizer)
     with _gc_paused():                      # each chunk is capped and flattened while the next one encodes
         if overflow == 'truncate':
@@ -382,7 +427,7 @@ def _encode_and_cap(batch: pa.Table, tokenizer, text_column: str, limit: int, ov
         for ids in chunks:
             pieces = []
             for i in ids:
-                for s, piece in enumerate(cap_ids(i, limit, overflow, cont)):
+                for s, piece in enumerate(cap_ids(i, limit, overflow, cont, separator_id)):
                     rows.append(row)
                     segment.append(s)
                     pieces.append(piece)
@@ -406,11 +451,16 @@ def tokenize_dataset(ds,                              # a `datasets.Dataset` wit
         raise ConfigError(f"overflow must be 'truncate' or 'segment', got {overflow!r}")
     limit = max_length - reserve
     if limit < 1: raise ConfigError(f'max_length - reserve must be positive, got {max_length} - {reserve}')
+    separator_id = special_token_ids(tokenizer)['separator']
+    if overflow == 'segment' and separator_id is None:
+        raise ConfigError(f'{tokenizer.name_or_path}: segment needs a separator token (<|separator|> or sep_token); '
+                          "set tokenizer.sep_token or use overflow='truncate'")
     fp = config_hash([ds._fingerprint, tokenizer.name_or_path, len(tokenizer), text_column, limit, overflow])
     out = ds.with_format('arrow').map(_encode_and_cap, batched=True, batch_size=batch_size, num_proc=num_proc,
                                       new_fingerprint=fp[:32], desc='tokenize',
                                       fn_kwargs=dict(tokenizer=tokenizer, text_column=text_column, limit=limit,
-                                                     overflow=overflow, cont=continuation_byte_ids(tokenizer)))
+                                                     overflow=overflow, cont=continuation_byte_ids(tokenizer),
+                                                     separator_id=separator_id))
     return out.with_format(ds.format['type'])
 
 # %% ../nbs/01_tokenizer.ipynb #d01c9218
@@ -765,10 +815,20 @@ def grok2_backend(ranks: dict,                    # regular tokens: bytes -> id 
                             for t in sorted(special_tokens, key=special_tokens.get)])
     return tok
 
+def _check_dense(spec: dict, path: str) -> int:
+    "The number of ids in `spec`; `DataError` unless they are `0 … n-1` (`len(tokenizer)` and added tokens assume it)."
+    ids = sorted(list(spec['ranks'].values()) + list(spec['special_tokens'].values()))
+    gap = next((k for k, i in enumerate(ids) if i != k), None)
+    if gap is not None:
+        raise DataError(f'{path}: ids are not 0..{len(ids) - 1} without gaps (no token has id {gap}); a fast tokenizer '
+                        "reports len() as the count, so a model sized by it, or a token added later, would collide "
+                        'with the higher ids: renumber the file')
+    return len(ids)
+
 @functools.lru_cache(maxsize=4)
 def _grok2_tokenizer(path: str, mtime_ns: int, size: int) -> PreTrainedTokenizerFast:
     spec = _read_tok_json(path, mtime_ns, size)
-    n = len(spec['ranks']) + len(spec['special_tokens'])
+    n = _check_dense(spec, path)
     name = f'grok-2 ({path})' if n == 131072 else f'grok-2-format stand-in, {n} ids, not Grok-2 ({path})'
     roles = {k: t for k, t in (('eos_token', '<|eos|>'), ('pad_token', '<|pad|>'), ('sep_token', '<|separator|>'))
              if t in spec['special_tokens']}

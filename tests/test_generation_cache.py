@@ -10,13 +10,20 @@ import pytest
 import torch
 import transformers
 
-from grok_finetune.model import CACHE_KWARG, GrokForCausalLM, tiny_grok_config
+from grok_finetune.model import CACHE_KWARG, GrokForCausalLM, tiny_grok2_config, tiny_grok_config
 
 
-@pytest.fixture(scope='module')
-def model():
+TINY = {  # Grok-2: attention temperature from position 5 on, so most generated tokens are past it
+    'grok1': lambda: tiny_grok_config(vocab_size=300, max_position_embeddings=24),
+    'grok2': lambda: tiny_grok2_config(vocab_size=300, max_position_embeddings=24, num_attention_heads=8,
+                                       num_key_value_heads=2, attn_temperature_len=4),
+}
+
+@pytest.fixture(scope='module', params=sorted(TINY))
+def model(request):
+    "Each test runs on a tiny Grok-1 and a tiny Grok-2 (same classes, the Grok-2 switches on)."
     torch.manual_seed(0)
-    return GrokForCausalLM(tiny_grok_config(vocab_size=300, max_position_embeddings=24)).double().eval()
+    return GrokForCausalLM(TINY[request.param]()).double().eval()
 
 
 def greedy(model, ids, mask, use_cache, new=5):

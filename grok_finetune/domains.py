@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_domain_tokens.ipynb #794a8e02
 from __future__ import annotations
-import json, re
+import itertools, json, re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +13,8 @@ import torch
 from .core import DataError, ConfigError, StageReport, write_json, where
 
 # %% auto #0
-__all__ = ['TASK_TYPES', 'DomainMap', 'assign_domains', 'plot_distributions', 'domain_token_id', 'has_domain_token',
-           'add_domain_pieces', 'add_domain_tokens', 'append_domain_tokens', 'AdapterRouting']
+__all__ = ['TASK_TYPES', 'DomainMap', 'assign_domains', 'plot_distributions', 'reserved_domain_pieces', 'domain_token_id',
+           'has_domain_token', 'add_domain_pieces', 'add_domain_tokens', 'append_domain_tokens', 'AdapterRouting']
 
 # %% ../nbs/03_domain_tokens.ipynb #35de4fd2
 TASK_TYPES = ('qa', 'summarization', 'code_gen')
@@ -148,21 +148,30 @@ def control_token(domain_id: int) -> str: return f'<|control{domain_id + 1}|>'
 def added_domain_token(domain_id: int) -> str: return f'<|domain{domain_id}|>'
 
 # %% ../nbs/03_domain_tokens.ipynb #5fca44b1
+_RESERVED = re.compile(r'<\|reserved_(\d+)\|>')
+
 def _single_id(tokenizer, piece: str) -> Optional[int]:
     i = tokenizer.convert_tokens_to_ids(piece)
     return None if i is None or i == tokenizer.unk_token_id else i
 
+def reserved_domain_pieces(tokenizer) -> list:
+    "Pieces of `tokenizer` free for domain tokens, in domain-id order: `<|controlN|>` from N=1 on, then `<|reserved_k|>`."
+    controls = itertools.takewhile(lambda p: _single_id(tokenizer, p) is not None, map(control_token, itertools.count()))
+    reserved = [t for t in tokenizer.get_added_vocab() if _RESERVED.fullmatch(t)]
+    return list(controls) + sorted(reserved, key=lambda t: int(_RESERVED.fullmatch(t)[1]))
+
 def domain_token_id(domain_id: int, tokenizer) -> int:
-    "Token id marking `domain_id`: Grok's `<|control{domain_id+1}|>` (ids 49..68), else added `<|domain{domain_id}|>`."
-    for piece in ((control_token(domain_id),) if domain_id < 20 else ()) + (added_domain_token(domain_id),):
+    "Token id marking `domain_id`: its `reserved_domain_pieces` entry (Grok-1: `<|control{domain_id+1}|>`), else `<|domain{domain_id}|>`."
+    reserved = reserved_domain_pieces(tokenizer)
+    for piece in reserved[domain_id:domain_id + 1] + [added_domain_token(domain_id)]:
         i = _single_id(tokenizer, piece)
         if i is not None: return i
-    raise ConfigError(f'tokenizer has no token for domain_id {domain_id} (neither {control_token(domain_id)} nor '
+    raise ConfigError(f'tokenizer has no token for domain_id {domain_id} (it has {len(reserved)} reserved pieces and no '
                       f'{added_domain_token(domain_id)}); call add_domain_tokens(tokenizer, model, domain_map) first')
 
 # %% ../nbs/03_domain_tokens.ipynb #0d58f896
 def has_domain_token(domain_id: int, tokenizer) -> bool:
-    "Whether `tokenizer` has a token for `domain_id`: a reserved `<|controlN|>` or an added `<|domainN|>`."
+    "Whether `tokenizer` has a token for `domain_id`: a reserved piece or an added `<|domainN|>`."
     try: domain_token_id(domain_id, tokenizer)
     except ConfigError: return False
     return True
@@ -227,11 +236,13 @@ def append_domain_tokens(examples: Iterable[dict],  # tokenized examples with `d
                          max_length: int = 512,     # cap on the length, token included
                         ) -> list:
     "`append_domain_token` for each of `examples`, the token chosen by its `domain_id`."
-    out = []
+    out, token_ids = [], {}
     for e in examples:
         if 'domain_id' not in e:
             raise DataError(f"record {e.get('id', '?')} has no domain_id; run assign_domains first")
-        out.append(append_domain_token(e, domain_token_id(e['domain_id'], tokenizer), max_length))
+        d = e['domain_id']
+        if d not in token_ids: token_ids[d] = domain_token_id(d, tokenizer)   # looked up once per domain
+        out.append(append_domain_token(e, token_ids[d], max_length))
     return out
 
 # %% ../nbs/03_domain_tokens.ipynb #638918f1

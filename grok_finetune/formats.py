@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from .core import (DataError, ConfigError, StageReport, read_text_lines, content_id, get_logger,
                                 parse_json_line, where)
+from .tokenizer import cap_ids, continuation_byte_ids, is_byte_level
 
 # %% auto #0
 __all__ = ['GROK_ROLE_PREFIX', 'GROK_TURN_END', 'to_record', 'read_records', 'record_text', 'grok_chat_text', 'render_chat',
@@ -367,6 +368,8 @@ def tokenize_sft(record: dict,              # a schema record (any format but DP
         trained = [any(s < b and e > a for a, b in spans) for s, e in enc['offset_mapping']] + [True]
         labels = [t if keep else -100 for t, keep in zip(ids, trained)]
     n = max_length - reserve
+    if len(ids) > n and tokenizer is not None and is_byte_level(tokenizer):   # never end inside a character
+        n = len(cap_ids(ids, n, 'truncate', continuation_byte_ids(tokenizer))[0])
     ids, labels = ids[:n], labels[:n]
     if all(l == -100 for l in labels):
         raise DataError(f"record {record.get('id', '?')}: all labels are -100 after truncation to {n} tokens "

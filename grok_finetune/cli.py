@@ -114,7 +114,7 @@ def chat(cfg,                           # run config (`pipeline.load_run_config`
     import grok_finetune.model  # registers the grok1 Auto classes
     from grok_finetune.lora import load_adapters, activate_adapter
     from grok_finetune.formats import grok_chat_text, GROK_ROLE_PREFIX
-    from grok_finetune.tokenizer import EOS_ID, SEPARATOR_ID
+    from grok_finetune.tokenizer import special_token_ids, tokenizer_family
     run_dir = Path(cfg.run_dir)
     adapters = run_dir/'train'/'adapters'
     if not adapters.is_dir():
@@ -125,15 +125,20 @@ def chat(cfg,                           # run config (`pipeline.load_run_config`
     tok = AutoTokenizer.from_pretrained(str(run_dir/'tokenize'/'tokenizer'))
     model = load_adapters(AutoModelForCausalLM.from_pretrained(str(base_model_path(cfg, run_dir))), adapters).eval()
     activate_adapter(model, domain)
+    special = special_token_ids(tok)          # Grok-1: eos 2, separator 47; Grok-2: its own ids
+    stop = [i for i in (special['eos'], special['separator']) if i is not None]
+    grok2 = tokenizer_family(tok) == 'grok2' and tok.chat_template
     prompts = [prompt] if prompt is not None else (line.strip() for line in (stream or sys.stdin))
     answers = []
     for q in prompts:
         if not q: continue
-        text = grok_chat_text([{'role': 'user', 'content': q}])[0] + '\n\n' + GROK_ROLE_PREFIX['assistant']
+        turn = [{'role': 'user', 'content': q}]
+        text = (tok.apply_chat_template(turn, tokenize=False, add_generation_prompt=True) if grok2 else
+                grok_chat_text(turn)[0] + '\n\n' + GROK_ROLE_PREFIX['assistant'])
         ids = torch.tensor([tok(text, add_special_tokens=False)['input_ids']])
         with torch.no_grad():
             out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
-                                 do_sample=False, eos_token_id=[EOS_ID, SEPARATOR_ID], pad_token_id=0)
+                                 do_sample=False, eos_token_id=stop, pad_token_id=special['pad'] or 0)
         answer = tok.decode(out[0, ids.shape[1]:], skip_special_tokens=True).strip()
         print(f'[{domain}] {answer}', flush=True)
         answers.append(answer)

@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['GROK_TARGET_MODULES', 'TrainConfig', 'load_domain_map', 'lora_config', 'activate_adapter', 'add_domain_adapters',
            'routed_forward', 'domain_batches', 'module_key', 'lora_layers', 'base_weight', 'base_weights',
-           'merged_weight', 'resolve_layers', 'adapter_active', 'add_base_adapter', 'save_adapters', 'load_adapters',
-           'merge_adapter', 'lora_tensors', 'evaluate_loss', 'TrainResult', 'train_lora']
+           'merged_weight', 'resolve_layers', 'adapter_active', 'add_base_adapter', 'adapter_card',
+           'write_adapter_cards', 'save_adapters', 'load_adapters', 'merge_adapter', 'lora_tensors', 'evaluate_loss',
+           'TrainResult', 'train_lora']
 
 # %% ../nbs/08_lora.ipynb #13913e3b
 import copy, json, os, random, shutil, time, weakref
@@ -30,7 +31,7 @@ from safetensors.torch import save_file
 from transformers import get_cosine_schedule_with_warmup
 
 from .core import (Callback, ConfigError, DataError, TrainState, config_from_dict, config_to_dict,
-                                progress, sample_dir, set_seed, write_json)
+                                progress, sample_dir, set_seed, write_json, atomic_write)
 from .domains import DomainMap
 from .formats import collate_examples, eval_batches, model_inputs, pack_examples, truncate_example
 from .model import scored_count, token_loss
@@ -288,11 +289,43 @@ def add_base_adapter(model,               # a peft model with at least one adapt
         pm.add_adapter(name, config)
     return name
 
+# %% ../nbs/08_lora.ipynb #00969a06
+def adapter_card(name: str,           # adapter (domain) name
+                 base_config,         # config of the base model the adapter was trained on
+                 rank: Optional[int] = None,
+                ) -> str:
+    "A Hugging Face model card (`README.md`) for adapter `name` that records the base model's family and licence."
+    from grok_finetune.model import weights_licence
+    lic = weights_licence(base_config)
+    meta = ['library_name: peft', 'tags: [lora, grok_finetune]']
+    if lic['name'] == 'Apache-2.0': meta.append('license: apache-2.0')
+    elif lic['name']: meta += ['license: other', f"license_name: {lic['name']}", f"license_link: {lic['url']}"]
+    lines = ['---', *meta, '---', '', f'# LoRA adapter `{name}` for a {lic["family"]} base model', '',
+             f'Trained with grok_finetune{f" (rank {rank})" if rank else ""}. Base weights: {lic["weights"]}.', '',
+             '## Licence of the base model', '']
+    if lic['name']:
+        lines += [f"The base weights are under the [{lic['name']}]({lic['url']}); this adapter is a fine-tune of them.",
+                  '', f"Terms that matter for fine-tuning: {lic['terms']}"]
+    else:
+        lines += ['No xAI licence applies to these base weights; any licence of the base model itself still does.']
+    return '\n'.join(lines) + '\n'
+
+def write_adapter_cards(peft_model, out: Path) -> list:
+    "`adapter_card` as `out/<name>/README.md` for every adapter of `peft_model`; returns the paths."
+    base_config = peft_model.get_base_model().config
+    paths = []
+    for name, config in peft_model.peft_config.items():
+        (out/name).mkdir(parents=True, exist_ok=True)
+        with atomic_write(out/name/'README.md') as f: f.write(adapter_card(name, base_config, getattr(config, 'r', None)))
+        paths.append(out/name/'README.md')
+    return paths
+
 # %% ../nbs/08_lora.ipynb #0011c76c
 def save_adapters(model, out_dir, names: Optional[Sequence[str]] = None) -> Path:
     "Save adapters `names` (default: all) of `model` as safetensors under `out_dir/<name>/`."
     pm, out_dir = _peft(model), Path(out_dir)
     pm.save_pretrained(str(out_dir), selected_adapters=list(names or pm.peft_config), safe_serialization=True)
+    write_adapter_cards(pm, out_dir)
     return out_dir
 
 # %% ../nbs/08_lora.ipynb #23386827
@@ -496,6 +529,7 @@ def _save_final_adapters(acc: Accelerator, model, peft_model, out: Path) -> Opti
                                        **({'state_dict': state} if state is not None else {}))
     if not acc.is_main_process: return None
     _check_saved(out, names, acc)
+    write_adapter_cards(peft_model, out)
     return out
 
 # %% ../nbs/08_lora.ipynb #3cc9978d

@@ -25,12 +25,13 @@ from .core import ConfigError, get_logger, paused
 
 # %% auto #0
 __all__ = ['GELU_APPROXIMATE', 'FINAL_LOGIT_ORDERS', 'GROK2_RELEASED', 'GROK2_SWITCHES', 'SCALED_ROPES', 'CACHE_KWARG',
-           'GrokConfig', 'grok1_config', 'grok2_config', 'tiny_grok_config', 'tiny_grok2_config', 'grok_param_count',
-           'grok_active_param_count', 'rope_frequencies', 'grok_attention_mask', 'soft_cap', 'attn_temperature',
-           'GrokRouter', 'GrokMoE', 'record_dispatch', 'dispatch_slack', 'GrokDecoderLayer', 'GrokPreTrainedModel',
-           'GrokModel', 'token_loss', 'scored_count', 'causal_lm_loss', 'output_logits', 'GrokForCausalLM',
-           'quiet_progress', 'load_grok_checkpoint', 'grok_config_from_dict', 'save_in_grok2_layout',
-           'merge_grok2_checkpoint', 'load_grok2_checkpoint', 'plan_memory', 'measure_training_memory']
+           'GROK_LICENCES', 'OWN_WEIGHTS', 'GrokConfig', 'grok1_config', 'grok2_config', 'tiny_grok_config',
+           'tiny_grok2_config', 'grok_param_count', 'grok_active_param_count', 'rope_frequencies',
+           'grok_attention_mask', 'soft_cap', 'attn_temperature', 'GrokRouter', 'GrokMoE', 'record_dispatch',
+           'dispatch_slack', 'GrokDecoderLayer', 'GrokPreTrainedModel', 'GrokModel', 'token_loss', 'scored_count',
+           'causal_lm_loss', 'output_logits', 'GrokForCausalLM', 'quiet_progress', 'load_grok_checkpoint',
+           'grok_config_from_dict', 'save_in_grok2_layout', 'merge_grok2_checkpoint', 'grok_family', 'mark_own_weights',
+           'weights_licence', 'log_weights_licence', 'load_grok2_checkpoint', 'plan_memory', 'measure_training_memory']
 
 # %% ../nbs/07_grok_model.ipynb #5d96ac8f
 GELU_APPROXIMATE = {'gelu_pytorch_tanh': 'tanh', 'gelu': 'none'}   # `hidden_act` -> `F.gelu(approximate=...)`
@@ -866,6 +867,43 @@ def merge_grok2_checkpoint(path: Union[str, Path],       # released-layout Grok-
     os.rename(partial, out)                   # atomic: `out` appears complete or not at all
     return out
 
+# %% ../nbs/07_grok_model.ipynb #4f882525
+GROK_LICENCES = {
+    'grok1': dict(name='Apache-2.0', url='https://github.com/xai-org/grok-1/blob/main/LICENSE.txt',
+                  terms='Apache 2.0: use, modify and share the weights and fine-tunes, keeping the licence and notices.'),
+    'grok2': dict(name='Grok 2 Community License Agreement', url='https://huggingface.co/xai-org/grok-2/blob/main/LICENSE',
+                  terms=('fine-tuning Grok 2 itself is allowed; using its weights, derivatives or outputs (generated '
+                         'data included) to train, create or improve any other foundational, large language or '
+                         'general-purpose AI model is not. This is a summary; read the licence before use.')),
+}
+OWN_WEIGHTS = 'trained here from random initialisation by grok_finetune (no xAI weights)'
+
+def grok_family(config) -> str:
+    "'grok2' for a config with Grok-2's residual MoE, else 'grok1'."
+    return 'grok2' if getattr(config, 'residual_moe', False) else 'grok1'
+
+def mark_own_weights(config, origin: str = OWN_WEIGHTS):
+    "Record in `config` (saved with it in `config.json`) that its model's weights are not xAI's."
+    config.weights_origin = origin
+    return config
+
+def weights_licence(config) -> dict:
+    "The family and licence of the weights a model with `config` carries: xAI's licence, or none for our own weights."
+    family, origin = grok_family(config), getattr(config, 'weights_origin', None)
+    if getattr(config, 'model_type', None) != GrokConfig.model_type:     # Mixtral and others: their own licence
+        origin = f"{getattr(config, '_name_or_path', '') or config.model_type} (not a Grok model: see its own licence)"
+        family = config.model_type
+    if origin: return dict(family=family, weights=origin, name=None, url=None, terms=None)
+    return dict(family=family, weights=f'xAI {family} release', **GROK_LICENCES[family])
+
+def log_weights_licence(config, logger=None) -> dict:
+    "Log the licence terms that matter for fine-tuning when `config`'s weights are Grok-2's; returns `weights_licence`."
+    lic = weights_licence(config)
+    if lic['family'] == 'grok2' and lic['name']:
+        (logger or get_logger('grok_finetune.model')).warning(
+            f"Grok-2 weights are under the {lic['name']} ({lic['url']}): {lic['terms']}")
+    return lic
+
 # %% ../nbs/07_grok_model.ipynb #17fd2b9f
 def load_grok2_checkpoint(path: Union[str, Path],                        # released-layout Grok-2 folder
                           dtype: torch.dtype = torch.bfloat16,           # dtype of the loaded weights
@@ -877,7 +915,9 @@ def load_grok2_checkpoint(path: Union[str, Path],                        # relea
     with tempfile.TemporaryDirectory(prefix='grok2-merged-') as tmp:
         merged = Path(merged_path) if merged_path is not None else Path(tmp)/'merged'
         if not (merged/'model.safetensors.index.json').exists(): merge_grok2_checkpoint(path, merged, tp)
-        return GrokForCausalLM.from_pretrained(merged, dtype=dtype, **from_pretrained_kwargs)
+        model = GrokForCausalLM.from_pretrained(merged, dtype=dtype, **from_pretrained_kwargs)
+    log_weights_licence(model.config)
+    return model
 
 # %% ../nbs/07_grok_model.ipynb #dc2f9606
 def lora_param_count(config: GrokConfig,                    # model config

@@ -20,10 +20,11 @@ from .lora import TrainConfig
 from .split import SplitConfig
 
 # %% auto #0
-__all__ = ['BASE_ADAPTER', 'FLATNESS_NOTE', 'FORGETTING_KEYS', 'STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig',
-           'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path', 'load_run_config', 'check_run_config',
-           'StageResult', 'run_stage', 'base_model_path', 'free_port', 'forgetting_history', 'plot_forgetting',
-           'learning_checks', 'eval_summary', 'plot_versus_base', 'write_html_report', 'config_section', 'run_pipeline']
+__all__ = ['TINY_BASES', 'BASE_ADAPTER', 'FLATNESS_NOTE', 'FORGETTING_KEYS', 'STAGES', 'DATA_STAGES', 'DataConfig',
+           'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path', 'load_run_config',
+           'check_run_config', 'StageResult', 'run_stage', 'run_tokenizer_source', 'base_model_path', 'free_port',
+           'forgetting_history', 'plot_forgetting', 'learning_checks', 'eval_summary', 'plot_versus_base',
+           'write_html_report', 'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
@@ -61,7 +62,7 @@ class TokenizeConfig:
 @dataclass
 class ModelConfig:
     "The base model the adapters are trained on."
-    base: str = 'tiny'                      # 'tiny' (the course's pretrained tiny Grok) or a checkpoint folder
+    base: str = 'tiny'                      # 'tiny' / 'grok2-tiny' (the course's pretrained tiny Grok-1 / Grok-2) or a checkpoint folder
     pretrain_steps: int = 100               # pretraining steps of the tiny model
     quantization: Literal['none', 'nf4',
                           'int8'] = 'none'   # frozen base weights in 4/8 bit (QLoRA; needs CUDA + bitsandbytes)
@@ -135,6 +136,8 @@ def load_run_config(path=None, overrides: Optional[dict] = None) -> RunConfig:
     return config_from_dict(RunConfig, data, f'{path or "<defaults>"} + --set')
 
 # %% ../nbs/14_pipeline.ipynb #2b153ec1
+TINY_BASES = {'tiny': 'grok1', 'grok2-tiny': 'grok2'}   # `model.base` names of the course's tiny models -> family
+
 def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
     "Fail fast, naming `source` and the key, when an input, the domain map or a tokenizer/model path is missing."
     problems = []
@@ -147,8 +150,13 @@ def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
     tok = cfg.tokenize.tokenizer
     if tok and (tok.endswith('.model') or tok.startswith(('.', '/'))) and not resolve_path(tok).exists():
         problems.append(f'tokenize.tokenizer: {tok} does not exist')
-    if cfg.model.base != 'tiny' and not resolve_path(cfg.model.base).is_dir():
-        problems.append(f"model.base: {cfg.model.base} is neither 'tiny' nor a local checkpoint folder")
+    base = resolve_path(cfg.model.base)
+    if cfg.model.base not in TINY_BASES and not base.is_dir():
+        problems.append(f"model.base: {cfg.model.base} is not one of {sorted(TINY_BASES)} nor a local checkpoint folder")
+    elif cfg.model.base not in TINY_BASES and any(base.glob('*-TP-common.safetensors')):
+        problems.append(f"model.base: {cfg.model.base} is the released TP-8 Grok-2 layout; merge it once with "
+                        f"grok_finetune.model.merge_grok2_checkpoint('{cfg.model.base}', '<merged folder>') "
+                        "and point model.base at the merged folder")
     if cfg.nproc < 1: problems.append(f'nproc: must be >= 1, got {cfg.nproc}')
     existing = next(p for p in [Path(cfg.run_dir).absolute(), *Path(cfg.run_dir).absolute().parents] if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
@@ -240,11 +248,18 @@ def _savefig(fig, path):
     fig.savefig(path, dpi=90, bbox_inches='tight')
     plt.close(fig)
 
+def run_tokenizer_source(cfg: RunConfig):
+    "What the run tokenizes with: `tokenize.tokenizer`, else the base's own (Grok-2 stand-in, a folder's tok.json), else None."
+    tok = cfg.tokenize.tokenizer
+    if tok: return str(resolve_path(tok)) if resolve_path(tok).exists() else tok
+    if TINY_BASES.get(cfg.model.base) == 'grok2': return 'grok2'
+    if cfg.model.base not in TINY_BASES and (resolve_path(cfg.model.base)/'tokenizer.tok.json').exists():
+        return str(resolve_path(cfg.model.base)/'tokenizer.tok.json')
+    return None                                           # $GROK_TOKENIZER, else the offline Grok-1 stand-in
+
 def _run_tokenizer(cfg: RunConfig):
     from grok_finetune.tokenizer import get_tokenizer
-    return get_tokenizer(str(resolve_path(cfg.tokenize.tokenizer)) if cfg.tokenize.tokenizer
-                         and resolve_path(cfg.tokenize.tokenizer).exists()
-                         else cfg.tokenize.tokenizer)
+    return get_tokenizer(run_tokenizer_source(cfg))
 
 # %% ../nbs/14_pipeline.ipynb #792c4b65
 def stage_prepare(cfg: RunConfig, run_dir, out: Path) -> StageReport:
@@ -367,18 +382,21 @@ def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     from transformers import AutoTokenizer
     rep = StageReport('model', n_in=1, n_out=1)
     tok = AutoTokenizer.from_pretrained(str(Path(run_dir)/'tokenize'/'tokenizer'))
-    if cfg.model.base == 'tiny':
+    from grok_finetune.model import log_weights_licence   # also registers the grok1 Auto classes
+    if cfg.model.base in TINY_BASES:
         from grok_finetune.tiny import load_pretrained_tiny
-        model = load_pretrained_tiny(steps=cfg.model.pretrain_steps, tokenizer=tok, seed=cfg.seed)
+        model = load_pretrained_tiny(steps=cfg.model.pretrain_steps, tokenizer=tok, seed=cfg.seed,
+                                     family=TINY_BASES[cfg.model.base])
         model.save_pretrained(str(out/'base'))
         log = getattr(model, 'pretrain_log', {})
-        rep.extra.update(params=model.num_parameters(), pretrain_val_loss=log.get('val_loss', [None])[-1:])
+        rep.extra.update(params=model.num_parameters(), pretrain_val_loss=log.get('val_loss', [None])[-1:],
+                         licence=log_weights_licence(model.config))
         return rep
     from transformers import AutoConfig
-    import grok_finetune.model  # registers the grok1 Auto classes
     base = resolve_path(cfg.model.base)
-    vocab = AutoConfig.from_pretrained(str(base)).vocab_size
-    rep.extra.update(base=str(base), vocab_size=vocab)
+    base_config = AutoConfig.from_pretrained(str(base))
+    vocab = base_config.vocab_size
+    rep.extra.update(base=str(base), vocab_size=vocab, licence=log_weights_licence(base_config))
     if len(tok) > vocab:
         import torch
         from transformers import AutoModelForCausalLM
@@ -394,7 +412,7 @@ def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
 def base_model_path(cfg: RunConfig, run_dir) -> Path:
     "Folder of the base model the adapters sit on: the model stage's copy when it made one, else `cfg.model.base`."
     own = Path(run_dir)/'model'/'base'
-    return own if cfg.model.base == 'tiny' or own.exists() else resolve_path(cfg.model.base)
+    return own if cfg.model.base in TINY_BASES or own.exists() else resolve_path(cfg.model.base)
 
 # %% ../nbs/14_pipeline.ipynb #62d5ee33
 def free_port() -> int:
@@ -820,9 +838,9 @@ STAGES = {  # name: (function, config sections it reads, input files relative to
                 r: [resolve_path(p) for p in c.data.inputs + c.data.ood_inputs + [c.data.domain_map]]),
     'split': (stage_split, ('split',), lambda c, r: [r/'prepare'/'records.jsonl']),
     'dedup': (stage_dedup, ('dedup',), lambda c, r: [r/'split'/'records.jsonl']),
-    'augment': (stage_augment, ('kg', 'tokenize'), lambda c, r: [r/'dedup'/'records.jsonl']
+    'augment': (stage_augment, ('kg', 'tokenize', 'model.base'), lambda c, r: [r/'dedup'/'records.jsonl']
                 + ([resolve_path(c.kg.ttl_path)] if c.kg.ttl_path else [])),
-    'tokenize': (stage_tokenize, ('tokenize', 'eval.ood_domain'), lambda c,
+    'tokenize': (stage_tokenize, ('tokenize', 'model.base', 'eval.ood_domain'), lambda c,
                  r: [r/'augment'/'records.jsonl', r/'prepare'/'ood.jsonl']),
     'model': (stage_model, ('model', 'seed'), lambda c,
               r: [r/'tokenize'/'tokenizer']),  # a local base is keyed by its path
@@ -861,7 +879,9 @@ def run_pipeline(cfg: RunConfig,                 # the validated run config
     write_html_report(run_dir, results, metrics=eval_summary(metrics) if metrics else None,
                       title=f'grok_finetune run: {run_dir.name}', comparison=(metrics or {}).get('vs_base'),
                       forgetting=(metrics or {}).get('forgetting'))
+    licence = next((r.report.get('extra', {}).get('licence') for r in results if r.name == 'model'), None)
     write_manifest(run_dir, config=cfg, inputs=[resolve_path(p) for p in cfg.data.inputs + cfg.data.ood_inputs],
-                   counts={r.name: r.report.get('n_out') for r in results})
+                   counts={r.name: r.report.get('n_out') for r in results},
+                   extra={'base_model': {'base': cfg.model.base, 'licence': licence}} if licence else None)
     if log: log(f'report: {run_dir/"report.html"}')
     return results

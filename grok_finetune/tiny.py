@@ -10,15 +10,16 @@ from typing import Callable, Optional, Union
 import torch
 import torch.nn as nn
 import grok_finetune.core as core
-from .core import config_hash, file_sha256, get_logger, sample_dir
-from .tokenizer import offline_tokenizer
-from .model import GrokForCausalLM, quiet_progress, tiny_grok_config
+from .core import ConfigError, config_hash, file_sha256, get_logger, sample_dir
+from .tokenizer import offline_tokenizer, get_tokenizer
+from .model import GrokForCausalLM, quiet_progress, tiny_grok_config, tiny_grok2_config, mark_own_weights
 from peft import LoraConfig, get_peft_model
 from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import read_records, tokenize_records
 
 # %% auto #0
-__all__ = ['pretrain_tiny', 'load_pretrained_tiny', 'tiny_grok', 'tiny_lora_model', 'counting_batches', 'sample_sft_examples']
+__all__ = ['TINY_CONFIGS', 'pretrain_tiny', 'load_pretrained_tiny', 'tiny_grok', 'tiny_lora_model', 'counting_batches',
+           'sample_sft_examples']
 
 # %% ../nbs/07b_tiny.ipynb #3ff76c79
 def pack_documents(docs: list,            # token id lists, one per document (already wrapped in BOS/EOS)
@@ -89,16 +90,20 @@ def tiny_pretrain_docs(tokenizer, path=None) -> list:
     return [[bos] + tokenizer(l, add_special_tokens=False)['input_ids'] + [eos] for l in lines]
 
 # %% ../nbs/07b_tiny.ipynb #0d4ae92f
+TINY_CONFIGS = {'grok1': tiny_grok_config, 'grok2': tiny_grok2_config}
+
 def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None,  # default: `core.cache_dir()/'tiny_grok'`
                          steps: int = 100,      # pretraining steps (about 0.1 s each on one core)
                          tokenizer=None,        # default: `grok_finetune.tokenizer.offline_tokenizer()`
                          seed: int = 0,         # init and sampling seed (part of the cache key)
                          force: bool = False,   # retrain even when cached
-                         **config_kwargs,       # other `tiny_grok_config` arguments
+                         family: str = 'grok1', # 'grok1' (`tiny_grok_config`) or 'grok2' (`tiny_grok2_config`)
+                         **config_kwargs,       # other arguments of the family's tiny config
                         ) -> GrokForCausalLM:
-    "The tiny Grok model pretrained on `data/sample/pretrain.txt`, trained once and then loaded from the cache."
-    if tokenizer is None: tokenizer = offline_tokenizer()
-    config = tiny_grok_config(vocab_size=len(tokenizer), **config_kwargs)
+    "The tiny Grok-1 or Grok-2 model pretrained on `data/sample/pretrain.txt`, trained once and then loaded from the cache."
+    if family not in TINY_CONFIGS: raise ConfigError(f'family {family!r}: expected one of {sorted(TINY_CONFIGS)}')
+    if tokenizer is None: tokenizer = offline_tokenizer() if family == 'grok1' else get_tokenizer('grok2')
+    config = TINY_CONFIGS[family](vocab_size=len(tokenizer), **config_kwargs)
     corpus = sample_dir()/'pretrain.txt'
     vocab = sorted(tokenizer.get_vocab().items(), key=lambda kv: kv[1])
     key = config_hash({'config': config.to_dict() | {'transformers_version': None}, 'steps': steps, 'seed': seed,
@@ -110,17 +115,19 @@ def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None,  # defaul
         model = GrokForCausalLM(config)
         input_ids, position_ids = pack_documents(tiny_pretrain_docs(tokenizer, corpus))
         log = pretrain_tiny(model, input_ids, position_ids, steps=steps, seed=seed)
-        get_logger('grok_finetune.model').info(f'pretrained tiny Grok ({model.num_parameters():,} params) '
+        get_logger('grok_finetune.model').info(f'pretrained tiny {family} ({model.num_parameters():,} params) '
                                                f'in {log["cpu_seconds"]} s CPU: '
                                                f'val loss {log["val_loss"][0]:.2f} -> {log["val_loss"][-1]:.2f}')
         out.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f'.{key}.', dir=out))
+        mark_own_weights(model.config)
         with quiet_progress(): model.save_pretrained(tmp)
         (tmp/'pretrain_log.json').write_text(json.dumps(log))
         if force and target.exists(): shutil.rmtree(target)
         try: os.rename(tmp, target)          # atomic; fails if another process (same seed, same result) won the race
         except OSError: shutil.rmtree(tmp, ignore_errors=True)
     with quiet_progress(): model = GrokForCausalLM.from_pretrained(target).eval()
+    mark_own_weights(model.config)               # caches written before the mark existed
     model.pretrain_log = json.loads((target/'pretrain_log.json').read_text())
     return model
 

@@ -23,11 +23,11 @@ KILLER = textwrap.dedent('''
     from grok_finetune.core import Callback
     from grok_finetune.distributed import build_model, load_examples, load_train_config
     from grok_finetune.lora import train_lora
-    config, data, out, kill_at = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    config, data, out, kill_at, spec = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
     class Kill(Callback):
         def on_step(self, state):
             if state.step == kill_at: os.kill(os.getpid(), signal.SIGKILL)
-    train_lora(build_model('tiny-random', vocab_size=512), load_examples(data), load_train_config(config, output_dir=out),
+    train_lora(build_model(spec, vocab_size=512), load_examples(data), load_train_config(config, output_dir=out),
                callbacks=[Kill()] if kill_at else [])
 ''')
 
@@ -57,8 +57,8 @@ def finish(procs: dict, timeout: float = 240) -> dict:
             if p.poll() is None: os.killpg(p.pid, signal.SIGKILL); p.wait()
     return codes
 
-def cli(config, data, out, *extra) -> list:
-    return ['--config', str(config), '--model', 'tiny-random', '--vocab_size', '512', '--data', str(data),
+def cli(config, data, out, spec, *extra) -> list:
+    return ['--config', str(config), '--model', spec, '--vocab_size', '512', '--data', str(data),
             '--output_dir', str(out), '--rank_weights', *extra]
 
 def losses(run: Path) -> list:
@@ -68,18 +68,19 @@ def adapters(run: Path) -> dict:
     return {f'{p.parent.name}/{k}': v for p in sorted((run/'adapters').glob('*/adapter_model.safetensors'))
             for k, v in load_file(str(p)).items()}
 
-def test_two_processes_and_kill_resume(tmp_path):
+@pytest.mark.parametrize('spec', ['tiny-random', 'tiny-grok2-random'])   # Grok-1, Grok-2 (residual MoE)
+def test_two_processes_and_kill_resume(tmp_path, spec):
     config, data = write_inputs(tmp_path)
     (tmp_path/'save.yaml').write_text(json.dumps({**CONFIG, 'save_every': 2, 'max_steps': 6}))
     two, one = tmp_path/'two', tmp_path/'one'
     killed, whole = tmp_path/'killed', tmp_path/'whole'
     procs = {
         'two': start([sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node=2', f'--master_port={free_port()}',
-                      '--master_addr=127.0.0.1', '-m', 'grok_finetune.distributed', *cli(config, data, two, '--batch_size', '2')],
+                      '--master_addr=127.0.0.1', '-m', 'grok_finetune.distributed', *cli(config, data, two, spec, '--batch_size', '2')],
                      tmp_path/'two.log'),
-        'one': start([sys.executable, '-m', 'grok_finetune.distributed', *cli(config, data, one, '--batch_size', '4')], tmp_path/'one.log'),
-        'killed': start([sys.executable, '-c', KILLER, str(tmp_path/'save.yaml'), str(data), str(killed), '5'], tmp_path/'killed.log'),
-        'whole': start([sys.executable, '-c', KILLER, str(tmp_path/'save.yaml'), str(data), str(whole), '0'], tmp_path/'whole.log'),
+        'one': start([sys.executable, '-m', 'grok_finetune.distributed', *cli(config, data, one, spec, '--batch_size', '4')], tmp_path/'one.log'),
+        'killed': start([sys.executable, '-c', KILLER, str(tmp_path/'save.yaml'), str(data), str(killed), '5', spec], tmp_path/'killed.log'),
+        'whole': start([sys.executable, '-c', KILLER, str(tmp_path/'save.yaml'), str(data), str(whole), '0', spec], tmp_path/'whole.log'),
     }
     codes = finish(procs)
     logs = {n: (tmp_path/f'{n}.log').read_text()[-3000:] for n in procs}
@@ -87,7 +88,7 @@ def test_two_processes_and_kill_resume(tmp_path):
     assert codes['killed'] == -signal.SIGKILL, (codes['killed'], logs['killed'])
     assert sorted(p.name for p in (killed/'checkpoints').iterdir()) == ['step_0000002', 'step_0000004'], 'checkpoint at step 4 should survive the kill at step 5'
 
-    resumed = finish({'resumed': start([sys.executable, '-c', KILLER, str(tmp_path/'save.yaml'), str(data), str(killed), '0'],
+    resumed = finish({'resumed': start([sys.executable, '-c', KILLER, str(tmp_path/'save.yaml'), str(data), str(killed), '0', spec],
                                        tmp_path/'resumed.log')})
     assert resumed['resumed'] == 0, (tmp_path/'resumed.log').read_text()[-3000:]
 
@@ -97,13 +98,19 @@ def test_two_processes_and_kill_resume(tmp_path):
     assert all(torch.equal(a[k], b[k]) for k in a), 'resumed adapters differ from the uninterrupted run'
     assert losses(killed) == losses(whole)
     assert json.loads((killed/'train_result.json').read_text())['resumed_from'] == 4
+    # Grok-2's dense MLP (beside the experts) gets adapters too; every adapter has a model card naming the base
+    assert any('.mlp.' in k for k in a) == (spec == 'tiny-grok2-random')
+    family = 'grok2' if 'grok2' in spec else 'grok1'
+    for card in sorted((killed/'adapters').glob('*/README.md')):
+        assert f'for a {family} base model' in card.read_text() and 'no xAI weights' in card.read_text()
+    assert len(list((killed/'adapters').glob('*/README.md'))) == 3
 
     # both replicas agree bit for bit, and match the 1-process run with the same global batch
     r0, r1, single = (load_file(str(p)) for p in (two/'rank0.safetensors', two/'rank1.safetensors', one/'rank0.safetensors'))
     assert r0.keys() == r1.keys() == single.keys()
     assert all(torch.equal(r0[k], r1[k]) for k in r0), 'the two processes hold different adapters'
     assert losses(two) == pytest.approx(losses(one), rel=1e-5)
-    attention = [k for k in r0 if '.attn.' in k]
+    attention = [k for k in r0 if '.attn.' in k or '.mlp.' in k]   # attention, and Grok-2's dense MLP
     assert attention and max((r0[k] - single[k]).abs().max().item() for k in attention) < 1e-4
     # Expert adapters: float reordering can flip a near-tie of the top-2 router for a token, so an expert gets a
     # gradient in one run and none in the other; AdamW's first step is ~lr whatever the gradient's size.

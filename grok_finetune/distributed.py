@@ -85,9 +85,9 @@ def build_model(spec: str = 'tiny',            # 'tiny' / 'tiny-grok2' (cached t
                           'or a local checkpoint folder')
     quant = quantization_config(quantization)
     torch_dtype = getattr(torch, dtype) if dtype else None
-    if any(Path(spec).glob('*-TP-common.safetensors')):      # the released Grok-2 layout (logs its licence)
-        return grok_finetune.model.load_grok2_checkpoint(spec, torch_dtype or torch.bfloat16,
-                                                         **({'quantization_config': quant} if quant else {}))
+    if any(Path(spec).glob('*-TP-common.safetensors')):      # every process would merge ~500 GB: do it once
+        raise ConfigError(f'model {spec!r} is the released TP-8 Grok-2 layout; merge it once with '
+                          f"grok_finetune.model.merge_grok2_checkpoint('{spec}', '<merged folder>') and train on that")
     if quant is None:
         model = AutoModelForCausalLM.from_pretrained(spec, trust_remote_code=False, dtype=torch_dtype)
     else:

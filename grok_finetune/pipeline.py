@@ -402,7 +402,7 @@ def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
         from transformers import AutoModelForCausalLM
         from grok_finetune.domains import DomainMap, add_domain_tokens
         model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.bfloat16)
-        add_domain_tokens(AutoTokenizer.from_pretrained(str(resolve_path(cfg.tokenize.tokenizer or base))), model,
+        add_domain_tokens(_run_tokenizer(cfg), model,   # the run's tokenizer before its domain tokens (a .model, a tok.json)
                           DomainMap.load(Path(run_dir)/'tokenize'/'domain_map.json'))
         model.save_pretrained(str(out/'base'))
         rep.extra.update(resized_to=len(tok))

@@ -68,3 +68,22 @@ def test_grok2_chat(run_dir):
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stdout.startswith('[medical]')
+
+def test_grok2_checkpoint_folder_as_base(tmp_path):
+    "`model.base` a Grok-2 checkpoint folder with its `tokenizer.tok.json`: the run tokenizes with it, records the licence."
+    import shutil, torch
+    from grok_finetune.model import GrokForCausalLM, tiny_grok2_config
+    from grok_finetune.pipeline import load_run_config, run_pipeline
+    from grok_finetune.tokenizer import grok2_stand_in_path
+    base = tmp_path/'grok-2-hf'
+    torch.manual_seed(0)
+    GrokForCausalLM(tiny_grok2_config(vocab_size=4096)).save_pretrained(base)   # stands for merged xAI weights
+    shutil.copy(grok2_stand_in_path(), base/'tokenizer.tok.json')
+    cfg = load_run_config(REPO/'configs'/'demo_cpu.yaml', {'run_dir': str(tmp_path/'run'), 'model.base': str(base),
+                                                            'data.limit': 60})
+    results = {r.name: r for r in run_pipeline(cfg, until='model', log=None)}
+    tok_rep = results['tokenize'].report['extra']
+    assert str(base/'tokenizer.tok.json') in tok_rep['tokenizer'] and tok_rep['vocab_size'] == 4096
+    licence = results['model'].report['extra']['licence']
+    assert licence['family'] == 'grok2' and licence['name'] == 'Grok 2 Community License Agreement'
+    assert not (tmp_path/'run'/'model'/'base').exists(), 'reserved pieces hold the domain tokens: no resized copy'

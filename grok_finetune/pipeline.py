@@ -20,11 +20,11 @@ from .lora import TrainConfig
 from .split import SplitConfig
 
 # %% auto #0
-__all__ = ['TINY_BASES', 'BASE_ADAPTER', 'FLATNESS_NOTE', 'FORGETTING_KEYS', 'STAGES', 'DATA_STAGES', 'DataConfig',
-           'TokenizeConfig', 'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path', 'load_run_config',
-           'check_run_config', 'StageResult', 'run_stage', 'run_tokenizer_source', 'base_model_path', 'free_port',
-           'forgetting_history', 'plot_forgetting', 'learning_checks', 'eval_summary', 'plot_versus_base',
-           'write_html_report', 'config_section', 'run_pipeline']
+__all__ = ['BASE_ADAPTER', 'FLATNESS_NOTE', 'FORGETTING_KEYS', 'STAGES', 'DATA_STAGES', 'DataConfig', 'TokenizeConfig',
+           'ModelConfig', 'EvalConfig', 'RunConfig', 'resolve_path', 'load_run_config', 'check_run_config',
+           'StageResult', 'run_stage', 'run_tokenizer_source', 'base_model_path', 'free_port', 'forgetting_history',
+           'plot_forgetting', 'learning_checks', 'eval_summary', 'plot_versus_base', 'write_html_report',
+           'config_section', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #a603fcae
 @dataclass
@@ -136,7 +136,7 @@ def load_run_config(path=None, overrides: Optional[dict] = None) -> RunConfig:
     return config_from_dict(RunConfig, data, f'{path or "<defaults>"} + --set')
 
 # %% ../nbs/14_pipeline.ipynb #2b153ec1
-TINY_BASES = {'tiny': 'grok1', 'grok2-tiny': 'grok2'}   # `model.base` names of the course's tiny models -> family
+from .tiny import TINY_MODELS   # `model.base` names of the course's tiny models -> family
 
 def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
     "Fail fast, naming `source` and the key, when an input, the domain map or a tokenizer/model path is missing."
@@ -151,9 +151,9 @@ def check_run_config(cfg: RunConfig, source: str = 'config') -> RunConfig:
     if tok and (tok.endswith('.model') or tok.startswith(('.', '/'))) and not resolve_path(tok).exists():
         problems.append(f'tokenize.tokenizer: {tok} does not exist')
     base = resolve_path(cfg.model.base)
-    if cfg.model.base not in TINY_BASES and not base.is_dir():
-        problems.append(f"model.base: {cfg.model.base} is not one of {sorted(TINY_BASES)} nor a local checkpoint folder")
-    elif cfg.model.base not in TINY_BASES and any(base.glob('*-TP-common.safetensors')):
+    if cfg.model.base not in TINY_MODELS and not base.is_dir():
+        problems.append(f"model.base: {cfg.model.base} is not one of {sorted(TINY_MODELS)} nor a local checkpoint folder")
+    elif cfg.model.base not in TINY_MODELS and any(base.glob('*-TP-common.safetensors')):
         problems.append(f"model.base: {cfg.model.base} is the released TP-8 Grok-2 layout; merge it once with "
                         f"grok_finetune.model.merge_grok2_checkpoint('{cfg.model.base}', '<merged folder>') "
                         "and point model.base at the merged folder")
@@ -252,8 +252,8 @@ def run_tokenizer_source(cfg: RunConfig):
     "What the run tokenizes with: `tokenize.tokenizer`, else the base's own (Grok-2 stand-in, a folder's tok.json), else None."
     tok = cfg.tokenize.tokenizer
     if tok: return str(resolve_path(tok)) if resolve_path(tok).exists() else tok
-    if TINY_BASES.get(cfg.model.base) == 'grok2': return 'grok2'
-    if cfg.model.base not in TINY_BASES and (resolve_path(cfg.model.base)/'tokenizer.tok.json').exists():
+    if TINY_MODELS.get(cfg.model.base) == 'grok2': return 'grok2'
+    if cfg.model.base not in TINY_MODELS and (resolve_path(cfg.model.base)/'tokenizer.tok.json').exists():
         return str(resolve_path(cfg.model.base)/'tokenizer.tok.json')
     return None                                           # $GROK_TOKENIZER, else the offline Grok-1 stand-in
 
@@ -383,10 +383,10 @@ def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
     rep = StageReport('model', n_in=1, n_out=1)
     tok = AutoTokenizer.from_pretrained(str(Path(run_dir)/'tokenize'/'tokenizer'))
     from grok_finetune.model import log_weights_licence   # also registers the grok1 Auto classes
-    if cfg.model.base in TINY_BASES:
+    if cfg.model.base in TINY_MODELS:
         from grok_finetune.tiny import load_pretrained_tiny
         model = load_pretrained_tiny(steps=cfg.model.pretrain_steps, tokenizer=tok, seed=cfg.seed,
-                                     family=TINY_BASES[cfg.model.base])
+                                     family=TINY_MODELS[cfg.model.base])
         model.save_pretrained(str(out/'base'))
         log = getattr(model, 'pretrain_log', {})
         rep.extra.update(params=model.num_parameters(), pretrain_val_loss=log.get('val_loss', [None])[-1:],
@@ -412,7 +412,7 @@ def stage_model(cfg: RunConfig, run_dir, out: Path) -> StageReport:
 def base_model_path(cfg: RunConfig, run_dir) -> Path:
     "Folder of the base model the adapters sit on: the model stage's copy when it made one, else `cfg.model.base`."
     own = Path(run_dir)/'model'/'base'
-    return own if cfg.model.base in TINY_BASES or own.exists() else resolve_path(cfg.model.base)
+    return own if cfg.model.base in TINY_MODELS or own.exists() else resolve_path(cfg.model.base)
 
 # %% ../nbs/14_pipeline.ipynb #62d5ee33
 def free_port() -> int:

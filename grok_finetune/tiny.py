@@ -18,8 +18,8 @@ from .domains import DomainMap, append_domain_tokens, assign_domains
 from .formats import read_records, tokenize_records
 
 # %% auto #0
-__all__ = ['TINY_CONFIGS', 'pretrain_tiny', 'load_pretrained_tiny', 'tiny_grok', 'tiny_lora_model', 'counting_batches',
-           'sample_sft_examples']
+__all__ = ['TINY_CONFIGS', 'TINY_MODELS', 'pretrain_tiny', 'load_pretrained_tiny', 'tiny_grok', 'tiny_lora_model',
+           'counting_batches', 'sample_sft_examples']
 
 # %% ../nbs/07b_tiny.ipynb #3ff76c79
 def pack_documents(docs: list,            # token id lists, one per document (already wrapped in BOS/EOS)
@@ -91,6 +91,7 @@ def tiny_pretrain_docs(tokenizer, path=None) -> list:
 
 # %% ../nbs/07b_tiny.ipynb #0d4ae92f
 TINY_CONFIGS = {'grok1': tiny_grok_config, 'grok2': tiny_grok2_config}
+TINY_MODELS = {'tiny': 'grok1', 'grok2-tiny': 'grok2'}   # names of the pretrained tiny models (`model.base`, `--model`)
 
 def load_pretrained_tiny(cache_dir: Optional[Union[str, Path]] = None,  # default: `core.cache_dir()/'tiny_grok'`
                          steps: int = 100,      # pretraining steps (about 0.1 s each on one core)

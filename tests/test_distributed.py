@@ -68,7 +68,7 @@ def adapters(run: Path) -> dict:
     return {f'{p.parent.name}/{k}': v for p in sorted((run/'adapters').glob('*/adapter_model.safetensors'))
             for k, v in load_file(str(p)).items()}
 
-@pytest.mark.parametrize('spec', ['tiny-random', 'tiny-grok2-random'])   # Grok-1, Grok-2 (residual MoE)
+@pytest.mark.parametrize('spec', ['tiny-random', 'grok2-tiny-random'])   # Grok-1, Grok-2 (residual MoE)
 def test_two_processes_and_kill_resume(tmp_path, spec):
     config, data = write_inputs(tmp_path)
     (tmp_path/'save.yaml').write_text(json.dumps({**CONFIG, 'save_every': 2, 'max_steps': 6}))
@@ -99,7 +99,7 @@ def test_two_processes_and_kill_resume(tmp_path, spec):
     assert losses(killed) == losses(whole)
     assert json.loads((killed/'train_result.json').read_text())['resumed_from'] == 4
     # Grok-2's dense MLP (beside the experts) gets adapters too; every adapter has a model card naming the base
-    assert any('.mlp.' in k for k in a) == (spec == 'tiny-grok2-random')
+    assert any('.mlp.' in k for k in a) == (spec == 'grok2-tiny-random')
     family = 'grok2' if 'grok2' in spec else 'grok1'
     for card in sorted((killed/'adapters').glob('*/README.md')):
         assert f'for a {family} base model' in card.read_text() and 'no xAI weights' in card.read_text()
